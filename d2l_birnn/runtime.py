@@ -1,0 +1,82 @@
+"""Process-wide settings: thread counts, quick/full mode, seeds.
+
+This module must not import MXNet at import time: :func:`configure_threads` has
+to run *before* MXNet is loaded, because MXNet reads its OpenMP thread count
+once, when its library starts.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+
+QUICK_ENV = "D2L_BIRNN_QUICK"
+
+
+def available_cores() -> int:
+    """Number of CPU cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
+def configure_threads() -> dict[str, str]:
+    """Choose OpenMP thread counts for this machine before MXNet is imported.
+
+    MXNet 1.9.1 on x86 uses half of the cores for OpenMP unless
+    ``OMP_NUM_THREADS`` is set (it assumes hyper-threading), which on a 2-core
+    machine is a single thread. We set ``OMP_NUM_THREADS`` to the number of
+    cores this process may use. A value the user set is never changed.
+
+    Returns the settings that were applied, e.g. ``{"OMP_NUM_THREADS": "2"}``
+    (empty when the user's own settings were kept or MXNet was already loaded).
+    """
+    applied: dict[str, str] = {}
+    if "mxnet" in sys.modules:
+        return applied  # too late: MXNet has read its settings already
+    if "OMP_NUM_THREADS" not in os.environ and "MXNET_OMP_MAX_THREADS" not in os.environ:
+        applied["OMP_NUM_THREADS"] = str(available_cores())
+    os.environ.update(applied)
+    return applied
+
+
+def is_quick() -> bool:
+    """True when quick mode is on (``D2L_BIRNN_QUICK`` set to 1/true/yes)."""
+    value = os.environ.get(QUICK_ENV, "").strip().lower()
+    if value in ("", "0", "false", "no", "off"):
+        return False
+    if value in ("1", "true", "yes", "on"):
+        return True
+    raise ValueError(
+        f"{QUICK_ENV}={os.environ[QUICK_ENV]!r} is not understood; "
+        f"set it to 1 for quick mode or unset it (or 0) for full mode"
+    )
+
+
+def budget(full, quick):
+    """Return ``quick`` in quick mode and ``full`` otherwise.
+
+    Every place in a notebook whose size depends on the mode calls this, so the
+    full-mode value (the one that reproduces the notes) is visible in the code:
+    ``num_epochs = d2l.budget(full=500, quick=3)``.
+    """
+    return quick if is_quick() else full
+
+
+def mode_name() -> str:
+    """``'quick'`` or ``'full'``."""
+    return "quick" if is_quick() else "full"
+
+
+def set_seed(seed: int) -> None:
+    """Seed Python's ``random``, NumPy and MXNet (CPU and, where present, GPU)."""
+    import numpy
+    import mxnet as mx
+
+    random.seed(seed)
+    numpy.random.seed(seed)
+    mx.random.seed(seed)
+    for i in range(mx.context.num_gpus()):
+        mx.random.seed(seed, ctx=mx.gpu(i))

@@ -1,0 +1,391 @@
+"""Training and prediction for character language models (the notes' ``train_ch8``).
+
+Two loops compute the same thing:
+
+* the *eager* loop is d2l 0.17's, line for line (``fast=False``): every batch
+  reads the gradient norm and the loss back to Python;
+* the *fast* loop (the default) hybridizes the model, clips gradients on the
+  device and reads the loss once per epoch, so MXNet never waits for Python.
+
+``train_ch8(..., checkpoint=PATH)`` saves everything needed to resume exactly.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import random
+import shutil
+import time
+from pathlib import Path
+
+import numpy as onp
+from d2l.mxnet import Animator
+from mxnet import autograd, gluon, init, np
+
+from .data import Vocab
+from .models import describe
+
+
+class NonFiniteLossError(RuntimeError):
+    """Training produced a loss that is NaN or infinite."""
+
+
+class TrainingHistory(list):
+    """Per-epoch training perplexities (a list), with facts about the run.
+
+    Attributes: ``epoch_seconds`` (wall time of each epoch), ``tokens_per_epoch``,
+    ``device``, ``predictions`` ({prefix: generated text}) and ``mode``
+    (``'fast'`` or ``'eager'``).
+    """
+
+    def __init__(self, perplexities=(), epoch_seconds=(), tokens_per_epoch=0, device="",
+                 mode="fast"):
+        super().__init__(perplexities)
+        self.epoch_seconds = list(epoch_seconds)
+        self.tokens_per_epoch = tokens_per_epoch
+        self.device = device
+        self.mode = mode
+        self.predictions: dict[str, str] = {}
+
+    @property
+    def tokens_per_sec(self) -> float:
+        """Mean training speed over the epochs timed in this history."""
+        total = sum(self.epoch_seconds)
+        return self.tokens_per_epoch * len(self.epoch_seconds) / total if total else float("nan")
+
+    @property
+    def seconds_per_epoch(self) -> float:
+        return sum(self.epoch_seconds) / len(self.epoch_seconds) if self.epoch_seconds else float("nan")
+
+    def __repr__(self) -> str:
+        if not self:
+            return "TrainingHistory(no epochs)"
+        return (f"TrainingHistory({len(self)} epochs, perplexity {self[0]:.1f} -> {self[-1]:.2f}, "
+                f"{self.tokens_per_sec:,.0f} tokens/sec on {self.device}, {self.mode} loop)")
+
+
+# ---------------------------------------------------------------------------
+# Gradient clipping
+# ---------------------------------------------------------------------------
+def grad_clipping(net, theta: float) -> None:
+    """d2l 0.17's clipping, in ``mxnet.np``: rescale all gradients so their
+    global L2 norm is at most ``theta`` (reads the norm back to Python)."""
+    params = [p.data() for p in net.collect_params().values()]
+    norm = math.sqrt(sum(float((p.grad ** 2).sum()) for p in params))
+    if norm > theta:
+        for param in params:
+            param.grad[:] *= theta / norm
+
+
+def clip_gradients(grads: list, theta: float) -> None:
+    """Same rescaling as :func:`grad_clipping`, computed on the device.
+
+    ``grads``: the gradient arrays, changed in place. Multiplies every gradient
+    by ``min(1, theta / ||g||)`` without a round trip to Python.
+    """
+    norm = np.sqrt(sum((g ** 2).sum() for g in grads))
+    scale = np.minimum(theta / norm, 1.0)
+    for g in grads:
+        np.multiply(g, scale, out=g)
+
+
+# ---------------------------------------------------------------------------
+# One epoch
+# ---------------------------------------------------------------------------
+def train_epoch_ch8(net, train_iter, loss, updater, device, use_random_iter: bool,
+                    fast: bool = True) -> tuple[float, float]:
+    """Train one epoch; return (perplexity, tokens/sec).
+
+    ``fast=False`` is d2l 0.17's loop. ``fast=True`` clips on the device and
+    sums the loss on the device, reading it once at the end of the epoch.
+    """
+    state, start = None, time.perf_counter()
+    loss_sum, num_tokens = 0.0, 0
+    params = list(net.collect_params().values())
+    for X, Y in train_iter:
+        if state is None or use_random_iter:
+            state = net.begin_state(batch_size=X.shape[0], ctx=device)
+        else:
+            state = [s.detach() for s in state]  # detach() returns a new array
+        y = Y.T.reshape(-1)
+        X, y = X.as_in_ctx(device), y.as_in_ctx(device)
+        with autograd.record():
+            y_hat, state = net(X, state)
+            l = loss(y_hat, y).mean()
+        l.backward()
+        if fast:
+            clip_gradients([p.grad(device) for p in params], 1)
+            loss_sum = loss_sum + l * y.size  # stays on the device
+        else:
+            grad_clipping(net, 1)
+            loss_sum += float(l) * y.size
+        updater(batch_size=1)  # the loss is already a mean
+        num_tokens += y.size
+    if num_tokens == 0:
+        raise ValueError("the training iterator gave no batches; lower batch_size or num_steps")
+    mean_loss = float(loss_sum) / num_tokens
+    elapsed = time.perf_counter() - start
+    ppl = math.exp(mean_loss) if mean_loss < 700 else float("inf")  # NaN stays NaN
+    return (mean_loss if math.isnan(mean_loss) else ppl), num_tokens / elapsed
+
+
+# ---------------------------------------------------------------------------
+# Checkpoints
+# ---------------------------------------------------------------------------
+_PARAMS, _STATES, _META = "model.params", "trainer.states", "meta.json"
+
+
+def _rng_state() -> dict:
+    version, internal, gauss = random.getstate()
+    name, keys, pos, has_gauss, cached = onp.random.get_state()
+    return {"python": [version, list(internal), gauss],
+            "numpy": [name, keys.tolist(), int(pos), int(has_gauss), float(cached)]}
+
+
+def _set_rng_state(s: dict) -> None:
+    version, internal, gauss = s["python"]
+    random.setstate((version, tuple(internal), gauss))
+    name, keys, pos, has_gauss, cached = s["numpy"]
+    onp.random.set_state((name, onp.array(keys, dtype=onp.uint32), pos, has_gauss, cached))
+
+
+class _Snapshot:
+    """The training state at the end of the last completed epoch, in memory."""
+
+    def __init__(self, net, trainer, meta: dict):
+        self.params = {name: p.data().copy() for name, p in net._collect_params_with_prefix().items()}
+        self.trainer_states = trainer._updaters[0].get_states(dump_optimizer=False)
+        self.meta = meta
+
+    def write(self, path: Path) -> None:
+        """Write atomically: a complete new checkpoint replaces the old one."""
+        tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        import mxnet as mx
+
+        mx.nd.save(str(tmp / _PARAMS), {k: v.as_nd_ndarray() for k, v in self.params.items()})
+        (tmp / _STATES).write_bytes(self.trainer_states)
+        (tmp / _META).write_text(json.dumps(self.meta))
+        old = path.with_name(f"{path.name}.old-{os.getpid()}")
+        if path.exists():
+            path.rename(old)
+        tmp.rename(path)
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _read_checkpoint_meta(path: Path) -> dict:
+    meta_file = path / _META
+    if not meta_file.is_file():
+        raise ValueError(f"{path} exists but is not a checkpoint (no {_META}); "
+                         f"pass another checkpoint path or overwrite=True to replace it")
+    return json.loads(meta_file.read_text())
+
+
+def _check_compatible(path: Path, meta: dict, net, vocab: Vocab) -> None:
+    problems = []
+    if meta.get("model") != describe(net):
+        problems.append(f"it holds a {meta.get('model')}, this model is a {describe(net)}")
+    if meta.get("vocab") != list(vocab.idx_to_token):
+        problems.append(f"its vocabulary ({len(meta.get('vocab', []))} tokens) is not this one "
+                        f"({len(vocab)} tokens)")
+    if problems:
+        raise ValueError(f"checkpoint {path} was made by a different run: " + "; ".join(problems)
+                         + ". Use another checkpoint path, or overwrite=True to start afresh "
+                           "and replace it.")
+
+
+def _load_checkpoint(path: Path, net, trainer, device) -> None:
+    import mxnet as mx
+
+    saved = mx.nd.load(str(path / _PARAMS))
+    own = net._collect_params_with_prefix()
+    if set(saved) != set(own):
+        raise ValueError(f"checkpoint {path} has parameters {sorted(set(saved) ^ set(own))} that "
+                         f"this model lacks or has extra; it was made by a different model")
+    for name, p in own.items():
+        if tuple(saved[name].shape) != tuple(p.shape):
+            raise ValueError(f"checkpoint {path}: parameter {name} has shape {saved[name].shape}, "
+                             f"this model's is {p.shape}; it was made by a different model")
+    for name, p in own.items():
+        p.set_data(saved[name].as_np_ndarray().as_in_ctx(device))
+    trainer._updaters[0].set_states((path / _STATES).read_bytes())
+
+
+# ---------------------------------------------------------------------------
+# The training loop
+# ---------------------------------------------------------------------------
+def _check_train_args(net, vocab, lr, num_epochs) -> None:
+    if not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0):
+        raise ValueError(f"lr must be a positive number, got {lr!r}")
+    if isinstance(num_epochs, bool) or not isinstance(num_epochs, int) or num_epochs <= 0:
+        raise ValueError(f"num_epochs must be a positive int, got {num_epochs!r}")
+    vocab_size = getattr(net, "vocab_size", None)
+    if vocab_size is not None and vocab_size != len(vocab):
+        raise ValueError(f"the model predicts {vocab_size} tokens but the vocab has {len(vocab)}; "
+                         f"build it with d2l.RNNModel(layer, len(vocab))")
+
+
+def train_ch8(net, train_iter, vocab: Vocab, lr: float, num_epochs: int, device,
+              use_random_iter: bool = False, *, fast: bool = True, checkpoint=None,
+              overwrite: bool = False, checkpoint_every: int = 10, plot: bool = True,
+              verbose: bool = True, callback=None) -> TrainingHistory:
+    """Train a character language model as the notes do and return its history.
+
+    Normal(0.01) initialisation, SGD with learning rate ``lr`` through a
+    ``gluon.Trainer``, gradients clipped to global norm 1, state carried across
+    consecutive batches (detached) or begun afresh for random batches. Prints
+    ``perplexity X.X, Y.Y tokens/sec on DEVICE`` and the 50-character
+    predictions for ``'time traveller'`` and ``'traveller'`` as d2l does.
+
+    Extras (keyword-only):
+
+    * ``fast``: hybridized model, clipping and loss on the device (default).
+      ``fast=False`` runs d2l's eager loop.
+    * ``checkpoint``: a directory. Saved every ``checkpoint_every`` epochs, at
+      the end, and when interrupted (KeyboardInterrupt); calling again with the
+      same path resumes where it stopped, with the same data order. A
+      checkpoint of another model or vocab is refused; an existing checkpoint is
+      only replaced by a fresh run when ``overwrite=True``. (MXNet cannot
+      report its random generator's state, so layers that draw random numbers
+      while training, such as dropout, resume with a generator seeded afresh.)
+    * ``plot``: the live perplexity plot (d2l's ``Animator``).
+    * ``callback(epoch, perplexity)``: called after every epoch.
+
+    Raises :class:`NonFiniteLossError` when the loss becomes NaN or infinite.
+    Returns a :class:`TrainingHistory` (a list of per-epoch perplexities).
+    """
+    _check_train_args(net, vocab, lr, num_epochs)
+    loss = gluon.loss.SoftmaxCrossEntropyLoss()
+    net.initialize(ctx=device, force_reinit=True, init=init.Normal(0.01))
+    if isinstance(net, gluon.HybridBlock):
+        if fast:
+            net.hybridize(static_alloc=True, static_shape=True)
+        else:
+            net.hybridize(False)
+    trainer = gluon.Trainer(net.collect_params(), "sgd", {"learning_rate": lr})
+
+    tokens_per_epoch = 0
+    history = TrainingHistory(device=str(device), mode="fast" if fast else "eager")
+    path = Path(checkpoint) if checkpoint is not None else None
+    if path is not None and path.exists() and not overwrite:
+        meta = _read_checkpoint_meta(path)
+        _check_compatible(path, meta, net, vocab)
+        # Materialise deferred shapes with one forward pass, then load.
+        X, _ = next(iter(train_iter))
+        net(X.as_in_ctx(device), net.begin_state(batch_size=X.shape[0], ctx=device))
+        _load_checkpoint(path, net, trainer, device)
+        _set_rng_state(meta["rng"])
+        history.extend(meta["perplexities"])
+        history.epoch_seconds = meta["epoch_seconds"]
+        tokens_per_epoch = history.tokens_per_epoch = meta["tokens_per_epoch"]
+        if meta.get("lr") != lr and verbose:
+            print(f"resuming {path} (saved with lr={meta.get('lr')}) with lr={lr}")
+        if verbose:
+            print(f"resuming from {path}: {len(history)} epochs done")
+    elif path is not None and path.exists() and overwrite and verbose:
+        print(f"starting afresh: {path} will be replaced at the first save")
+
+    def updater(batch_size):
+        trainer.step(batch_size)
+
+    def make_meta() -> dict:
+        return {"model": describe(net), "vocab": list(vocab.idx_to_token), "lr": lr,
+                "epoch": len(history), "perplexities": list(history),
+                "epoch_seconds": list(history.epoch_seconds),
+                "tokens_per_epoch": tokens_per_epoch, "rng": _rng_state()}
+
+    animator = None
+    if plot:
+        animator = Animator(xlabel="epoch", ylabel="perplexity", legend=["train"],
+                            xlim=[1 if num_epochs < 10 else 10, max(num_epochs, 2)])
+        step = 10 if num_epochs >= 10 else 1
+        for e, p in enumerate(history, 1):
+            if e % step == 0:
+                animator.add(e, [p])
+
+    snapshot = None
+    saved_epoch = len(history)
+    ppl = history[-1] if history else float("nan")
+    speed = float("nan")
+    try:
+        for epoch in range(len(history), num_epochs):
+            start = time.perf_counter()
+            ppl, speed = train_epoch_ch8(net, train_iter, loss, updater, device, use_random_iter,
+                                         fast=fast)
+            seconds = time.perf_counter() - start
+            if not math.isfinite(ppl):
+                note = (f" The last good checkpoint, {path} (epoch {saved_epoch}), is intact."
+                        if path is not None and saved_epoch else "")
+                raise NonFiniteLossError(
+                    f"training stopped in epoch {epoch + 1}: the loss became {ppl} "
+                    f"(not finite). The learning rate lr={lr} is probably too high for this model; "
+                    f"try lr={lr / 10:g}.{note}")
+            tokens_per_epoch = history.tokens_per_epoch = round(speed * seconds)
+            history.append(ppl)
+            history.epoch_seconds.append(seconds)
+            if path is not None:
+                snapshot = _Snapshot(net, trainer, make_meta())
+                if len(history) % checkpoint_every == 0 or len(history) == num_epochs:
+                    snapshot.write(path)
+                    saved_epoch = len(history)
+            if animator is not None and ((epoch + 1) % step == 0):
+                animator.add(epoch + 1, [ppl])
+            if callback is not None:
+                callback(epoch + 1, ppl)
+    except KeyboardInterrupt:
+        if snapshot is not None and saved_epoch != snapshot.meta["epoch"]:
+            snapshot.write(path)
+            print(f"interrupted: saved {snapshot.meta['epoch']} completed epochs to {path}; "
+                  f"call train_ch8 again with checkpoint={str(path)!r} to resume")
+        raise
+
+    if verbose:
+        if history.epoch_seconds[-1:] and not math.isfinite(speed):
+            speed = history.tokens_per_sec
+        print(f"perplexity {ppl:.1f}, {speed:.1f} tokens/sec on {str(device)}")
+    for prefix in ("time traveller", "traveller"):
+        history.predictions[prefix] = predict_ch8(prefix, 50, net, vocab, device)
+        if verbose:
+            print(history.predictions[prefix])
+    return history
+
+
+# ---------------------------------------------------------------------------
+# Prediction
+# ---------------------------------------------------------------------------
+def check_prefix(prefix: str, vocab: Vocab) -> None:
+    """Raise ``ValueError`` if ``prefix`` is empty or has tokens the vocab lacks."""
+    if not isinstance(prefix, str) or not prefix:
+        raise ValueError(f"prefix must be a non-empty string, got {prefix!r}")
+    unknown = sorted({ch for ch in prefix if ch not in vocab.token_to_idx})
+    if unknown:
+        known = "".join(t for t in vocab.idx_to_token if len(t) == 1)
+        raise ValueError(f"prefix {prefix!r} has characters {unknown} that are not in the "
+                         f"vocabulary; use only {known!r} (the text is lower-cased letters "
+                         f"and spaces)")
+
+
+def predict_ch8(prefix: str, num_preds: int, net, vocab: Vocab, device) -> str:
+    """Greedy generation: warm up on ``prefix``, then append ``num_preds`` tokens.
+
+    Returns the prefix followed by ``num_preds`` predicted characters.
+    """
+    check_prefix(prefix, vocab)
+    if isinstance(num_preds, bool) or not isinstance(num_preds, int) or num_preds < 0:
+        raise ValueError(f"num_preds must be an int >= 0, got {num_preds!r}")
+    state = net.begin_state(batch_size=1, ctx=device)
+    outputs = [vocab[prefix[0]]]
+
+    def get_input():
+        return np.array([outputs[-1]], ctx=device).reshape((1, 1))
+
+    for y in prefix[1:]:  # warm-up
+        _, state = net(get_input(), state)
+        outputs.append(vocab[y])
+    for _ in range(num_preds):
+        y, state = net(get_input(), state)
+        outputs.append(int(y.argmax(axis=1).reshape(1)))
+    return "".join(vocab.idx_to_token[i] for i in outputs)
