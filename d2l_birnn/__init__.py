@@ -36,7 +36,7 @@ from .data import (  # noqa: E402
     tokenize,
 )
 from .models import RNNModel  # noqa: E402
-from .runtime import budget, is_quick, mode_name, set_seed  # noqa: E402
+from .runtime import budget, describe_run, is_quick, mode_name, set_seed  # noqa: E402
 from .training import (  # noqa: E402
     NonFiniteLossError,
     TrainingHistory,
@@ -52,7 +52,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Accumulator", "Animator", "DATA_URL", "NonFiniteLossError", "RNNModel", "SeqDataLoader",
     "TIME_MACHINE_SHA1", "TIME_MACHINE_URL", "Timer", "TrainingHistory", "Vocab", "budget",
-    "clip_gradients", "count_corpus", "data_dir", "download", "grad_clipping", "is_quick",
+    "clip_gradients", "count_corpus", "data_dir", "describe_run", "download", "grad_clipping", "is_quick",
     "load_corpus_time_machine", "load_data_time_machine", "mode_name", "predict_ch8",
     "read_time_machine", "seq_data_iter_random", "seq_data_iter_sequential", "set_seed",
     "tokenize", "train_ch8", "train_epoch_ch8", "try_gpu",

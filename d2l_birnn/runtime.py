@@ -80,3 +80,23 @@ def set_seed(seed: int) -> None:
     mx.random.seed(seed)
     for i in range(mx.context.num_gpus()):
         mx.random.seed(seed, ctx=mx.gpu(i))
+
+
+def describe_run() -> str:
+    """One line saying where and how this notebook or script runs.
+
+    For example ``2026-11-27 15:40 UTC | Linux x86_64, 2 CPU cores | MXNet 1.9.1
+    on cpu(0), OMP_NUM_THREADS=2 | full mode``. Notebooks print it next to
+    results so that every number says which machine and mode made it.
+    """
+    import datetime
+    import platform
+
+    import mxnet as mx
+
+    gpus = mx.context.num_gpus()
+    device = f"{gpus} GPU(s)" if gpus else "cpu(0)"
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    threads = os.environ.get("OMP_NUM_THREADS", "MXNet default")
+    return (f"{now} | {platform.system()} {platform.machine()}, {available_cores()} CPU cores | "
+            f"MXNet {mx.__version__} on {device}, OMP_NUM_THREADS={threads} | {mode_name()} mode")
