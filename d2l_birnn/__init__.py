@@ -15,7 +15,7 @@ _runtime.configure_threads()
 
 from . import compat as _compat  # noqa: E402  (must run before MXNet loads)
 
-_compat.patch_numpy()
+numpy_patched = _compat.patch_numpy()  # names restored for MXNet; [] on NumPy < 1.24
 
 from d2l.mxnet import Accumulator, Animator, Timer, try_gpu  # noqa: E402
 

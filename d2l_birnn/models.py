@@ -44,9 +44,16 @@ class RNNModel(nn.HybridBlock):
 
 
 def describe(net) -> str:
-    """One line saying what a model is, e.g. for checkpoints and tables."""
+    """One line saying what a model is, e.g.
+    ``RNNModel(LSTM(num_hiddens=256, num_layers=2, bidirectional), vocab_size=28)``."""
     layer = getattr(net, "rnn", net)
-    return " ".join(repr(layer).split())
+    if hasattr(layer, "_hidden_size") and hasattr(layer, "_num_layers"):
+        bi = ", bidirectional" if getattr(layer, "_dir", 1) == 2 else ""
+        inner = (f"{type(layer).__name__}(num_hiddens={layer._hidden_size}, "
+                 f"num_layers={layer._num_layers}{bi})")
+    else:
+        inner = type(layer).__name__
+    return f"{type(net).__name__}({inner}, vocab_size={getattr(net, 'vocab_size', None)})"
 
 
 def count_parameters(net) -> int:
@@ -55,3 +62,405 @@ def count_parameters(net) -> int:
 
 
 __all__ = ["RNNModel", "count_parameters", "describe"]
+
+
+# ---------------------------------------------------------------------------
+# A (bidirectional) RNN from scratch, in mxnet.np only
+# ---------------------------------------------------------------------------
+# Shapes: T = time steps, N = batch size, d = input size, h = hidden size of one
+# direction, G = gates per cell (1 for a tanh RNN, 3 for a GRU, 4 for an LSTM).
+# Weights are stored the way the equations are written (X @ W), so a Gluon
+# weight of shape (G * h, d) is the transpose of our (d, G * h).
+
+import re  # noqa: E402
+from typing import Callable  # noqa: E402
+
+import numpy as onp  # noqa: E402
+
+CELL_GATES = {"rnn": 1, "gru": 3, "lstm": 4}
+
+
+def _positive_int(name: str, value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError(f"{name} must be a positive int, got {value!r}")
+    return value
+
+
+def cell_step(cell: str, xw, H, C, W_hh, b_hh, activation: str = "tanh"):
+    """One time step of one direction; returns the new ``(H, C)`` (``C`` is None
+    unless ``cell == 'lstm'``).
+
+    * ``xw``: (N, G * h), the input's share ``X_t W_xh + b_xh`` (computed for all
+      steps at once by :func:`run_direction`);
+    * ``H``, ``C``: (N, h), the previous hidden (and LSTM memory) state;
+    * ``W_hh``: (h, G * h), ``b_hh``: (G * h,).
+
+    Gate order and formulas are MXNet's (and cuDNN's), checked against Gluon:
+
+    * ``'rnn'``: ``H = phi(X W_xh + b_xh + H W_hh + b_hh)``, phi = tanh or relu;
+    * ``'gru'``, gates (r, z, n): ``r = sigma(.)``, ``z = sigma(.)``,
+      ``n = tanh(X W_xn + b_xn + r * (H W_hn + b_hn))``, ``H = (1 - z) * n + z * H``
+      (the reset gate multiplies ``H W_hn + b_hn``, not ``H`` as in d2l's GRU);
+    * ``'lstm'``, gates (i, f, g, o): ``C = sigma(f) * C + sigma(i) * tanh(g)``,
+      ``H = sigma(o) * tanh(C)``.
+    """
+    from mxnet import np, npx
+
+    hw = np.dot(H, W_hh) + b_hh  # (N, G * h)
+    h = H.shape[-1]
+    if cell == "rnn":
+        pre = xw + hw
+        return (np.tanh(pre) if activation == "tanh" else npx.relu(pre)), None
+    if cell == "gru":
+        r = npx.sigmoid(xw[:, :h] + hw[:, :h])
+        z = npx.sigmoid(xw[:, h:2 * h] + hw[:, h:2 * h])
+        n = np.tanh(xw[:, 2 * h:] + r * hw[:, 2 * h:])
+        return (1 - z) * n + z * H, None
+    pre = xw + hw
+    i, f = npx.sigmoid(pre[:, :h]), npx.sigmoid(pre[:, h:2 * h])
+    g, o = np.tanh(pre[:, 2 * h:3 * h]), npx.sigmoid(pre[:, 3 * h:])
+    C = f * C + i * g
+    return o * np.tanh(C), C
+
+
+def run_direction(cell: str, X, state: tuple, W_xh, W_hh, b_xh, b_hh, reverse: bool = False,
+                  activation: str = "tanh"):
+    """Run one direction of one layer over a whole sequence.
+
+    ``X``: (T, N, d); ``state``: ``(H,)`` or, for an LSTM, ``(H, C)``, each (N, h);
+    ``W_xh``: (d, G * h), ``W_hh``: (h, G * h), ``b_xh``, ``b_hh``: (G * h,).
+    With ``reverse=True`` the steps run from ``t = T - 1`` down to 0, so the
+    state at step t summarises ``X_t, ..., X_{T-1}``; the outputs are put back
+    in time order.
+
+    Returns ``(outputs, final_state)``: outputs (T, N, h) where ``outputs[t]`` is
+    the hidden state after reading step t, and the state after the last step
+    read (step T - 1 forwards, step 0 backwards).
+    """
+    from mxnet import np
+
+    T, N, d = X.shape
+    xw = (np.dot(X.reshape(T * N, d), W_xh) + b_xh).reshape(T, N, -1)  # all steps at once
+    H = state[0]
+    C = state[1] if cell == "lstm" else None
+    outputs = [None] * T
+    for t in (range(T - 1, -1, -1) if reverse else range(T)):
+        H, C = cell_step(cell, xw[t], H, C, W_hh, b_hh, activation)
+        outputs[t] = H
+    return np.stack(outputs), ((H, C) if cell == "lstm" else (H,))
+
+
+class BiRNNScratch:
+    """A deep bidirectional RNN (tanh RNN, GRU or LSTM cells) written in ``mxnet.np``.
+
+    For every layer, a forward RNN reads the sequence left to right and a
+    backward RNN reads it right to left; their hidden states are concatenated,
+
+        ``H_t = [H_t^f, H_t^b]``, shape (N, h_f + h_b),
+
+    and layer l + 1 reads layer l's ``H_t``. An optional output layer gives
+    ``O_t = H_t W_hq + b_q``, shape (N, num_outputs).
+
+    Arguments:
+
+    * ``num_inputs``: d, the size of each input vector ``X_t``;
+    * ``num_hiddens``: h for both directions, or a pair ``(h_f, h_b)``;
+    * ``num_outputs``: q, the output layer's size, or None for no output layer
+      (then ``model(X)`` returns the last layer's ``H``);
+    * ``cell``: ``'rnn'``, ``'gru'`` or ``'lstm'`` (see :func:`cell_step`);
+      ``activation``: ``'tanh'`` or ``'relu'`` (``'rnn'`` cells only);
+    * ``num_layers``: how many bidirectional layers are stacked;
+    * ``bidirectional=False`` keeps only the forward RNNs (a unidirectional
+      baseline built by the same code);
+    * ``sigma``: weights are drawn from N(0, sigma^2), biases start at zero;
+    * ``ctx``: the device (default ``mxnet.cpu()``).
+
+    ``model.params`` is a dict of ``mxnet.np`` arrays, in Gluon's order; for
+    layer l (input size d_l = d for l = 0, h_f + h_b above) and direction
+    ``'l'`` (forward) or ``'r'`` (backward, Gluon's names):
+
+    * ``'l{l}_W_xh'``: (d_l, G h_f), ``'l{l}_W_hh'``: (h_f, G h_f),
+      ``'l{l}_b_xh'``, ``'l{l}_b_hh'``: (G h_f,); the same with ``'r{l}_'`` and h_b.
+      Two biases, as Gluon and cuDNN keep them: the equations' ``b_h`` is
+      ``b_xh + b_hh`` (for a GRU the candidate's ``b_hh`` sits inside the reset gate);
+    * ``'W_hq'``: (h_f + h_b, q), ``'b_q'``: (q,) when there is an output layer.
+
+    Train with autograd: ``model.attach_grad()``, then
+    ``with autograd.record(): ...``, then read ``p.grad`` for ``p`` in
+    ``model.parameters()``.
+
+    States are a list with one entry per layer and direction, in Gluon's
+    order (layer 0 forward, layer 0 backward, layer 1 forward, ...); each
+    entry is ``(H,)`` or, for an LSTM, ``(H, C)``, each (N, h of that direction).
+    The backward direction's final state is the one after reading step 0.
+    :func:`state_from_gluon` and :func:`state_to_gluon` convert to and from
+    Gluon's stacked (num_layers * 2, N, h) arrays.
+    """
+
+    def __init__(self, num_inputs: int, num_hiddens, num_outputs: int | None = None, *,
+                 cell: str = "rnn", num_layers: int = 1, bidirectional: bool = True,
+                 activation: str = "tanh", sigma: float = 0.01, ctx=None):
+        import mxnet as mx
+        from mxnet import np
+
+        _positive_int("num_inputs", num_inputs)
+        _positive_int("num_layers", num_layers)
+        if num_outputs is not None:
+            _positive_int("num_outputs", num_outputs)
+        if cell not in CELL_GATES:
+            raise ValueError(f"unknown cell {cell!r}: use one of {sorted(CELL_GATES)}")
+        if activation not in ("tanh", "relu"):
+            raise ValueError(f"activation must be 'tanh' or 'relu', got {activation!r}")
+        if activation != "tanh" and cell != "rnn":
+            raise ValueError(f"activation={activation!r} applies to cell='rnn' only; "
+                             f"a {cell} has its own nonlinearities")
+        self.num_directions = 2 if bidirectional else 1
+        if isinstance(num_hiddens, (tuple, list)):
+            if len(num_hiddens) != self.num_directions:
+                raise ValueError(
+                    f"num_hiddens={num_hiddens!r} must give one size per direction "
+                    f"({self.num_directions}), or be a single int")
+            hiddens = tuple(_positive_int("num_hiddens", h) for h in num_hiddens)
+        else:
+            hiddens = (_positive_int("num_hiddens", num_hiddens),) * self.num_directions
+        self.num_inputs, self.num_outputs = num_inputs, num_outputs
+        self.num_hiddens = hiddens          # (h_f, h_b), or (h,) when unidirectional
+        self.cell, self.activation = cell, activation
+        self.num_layers, self.bidirectional = num_layers, bidirectional
+        self.ctx = ctx if ctx is not None else mx.cpu()
+        G = CELL_GATES[cell]
+
+        def normal(*shape):
+            return np.random.normal(0, sigma, size=shape, ctx=self.ctx)
+
+        self.params: dict = {}
+        for layer in range(num_layers):
+            d_in = num_inputs if layer == 0 else self.output_size
+            for prefix, h in zip(self._prefixes(layer), hiddens):
+                self.params[prefix + "W_xh"] = normal(d_in, G * h)
+                self.params[prefix + "W_hh"] = normal(h, G * h)
+                self.params[prefix + "b_xh"] = np.zeros(G * h, ctx=self.ctx)
+                self.params[prefix + "b_hh"] = np.zeros(G * h, ctx=self.ctx)
+        if num_outputs is not None:
+            self.params["W_hq"] = normal(self.output_size, num_outputs)
+            self.params["b_q"] = np.zeros(num_outputs, ctx=self.ctx)
+
+    def _prefixes(self, layer: int) -> tuple[str, ...]:
+        return (f"l{layer}_", f"r{layer}_")[:self.num_directions]
+
+    @property
+    def output_size(self) -> int:
+        """Width of ``H_t``: h_f + h_b (or h when unidirectional)."""
+        return sum(self.num_hiddens)
+
+    def parameters(self) -> list:
+        """The parameter arrays, in the order of ``self.params``."""
+        return list(self.params.values())
+
+    def attach_grad(self) -> None:
+        """Give every parameter a gradient buffer (``p.grad``) for autograd."""
+        for p in self.params.values():
+            p.attach_grad()
+
+    def num_parameters(self) -> int:
+        """Number of scalar parameters (equals Gluon's count for the same layer)."""
+        return sum(int(p.size) for p in self.params.values())
+
+    def begin_state(self, batch_size: int) -> list[tuple]:
+        """Zero states: a list of ``num_layers * num_directions`` tuples ``(H,)``
+        or ``(H, C)``, each (batch_size, h of that direction)."""
+        from mxnet import np
+
+        _positive_int("batch_size", batch_size)
+        k = 2 if self.cell == "lstm" else 1
+        return [tuple(np.zeros((batch_size, h), ctx=self.ctx) for _ in range(k))
+                for _ in range(self.num_layers) for h in self.num_hiddens]
+
+    def _check_inputs(self, X) -> None:
+        if getattr(X, "ndim", None) != 3 or X.shape[2] != self.num_inputs:
+            raise ValueError(f"X must have shape (num_steps, batch_size, {self.num_inputs}) "
+                             f"(time-major, like Gluon's 'TNC' layout), got "
+                             f"{getattr(X, 'shape', type(X).__name__)}")
+
+    def _check_state(self, X, state) -> None:
+        expected = self.num_layers * self.num_directions
+        k = 2 if self.cell == "lstm" else 1
+        if not isinstance(state, (list, tuple)) or len(state) != expected:
+            raise ValueError(f"state must be a list of {expected} entries (one per layer and "
+                             f"direction, from begin_state or a previous call); for Gluon's "
+                             f"stacked states use state_from_gluon(state)")
+        for i, entry in enumerate(state):
+            h = self.num_hiddens[i % self.num_directions]
+            shapes = [tuple(getattr(s, "shape", ())) for s in entry] if isinstance(
+                entry, (list, tuple)) else None
+            if shapes != [(X.shape[1], h)] * k:
+                raise ValueError(f"state[{i}] must be a tuple of {k} array(s) of shape "
+                                 f"({X.shape[1]}, {h}), got {shapes or type(entry).__name__}")
+
+    def hidden_states(self, X, state: list | None = None):
+        """The last layer's ``H``: (T, N, h_f + h_b), and the final states.
+
+        ``X``: (T, N, num_inputs). ``state``: None for zeros, or a list as
+        returned by :meth:`begin_state` or by an earlier call.
+        """
+        from mxnet import np
+
+        self._check_inputs(X)
+        if state is None:
+            state = self.begin_state(X.shape[1])
+        self._check_state(X, state)
+        p, new_state, inputs = self.params, [], X
+        for layer in range(self.num_layers):
+            outputs = []
+            for j, prefix in enumerate(self._prefixes(layer)):
+                out, s = run_direction(
+                    self.cell, inputs, tuple(state[layer * self.num_directions + j]),
+                    p[prefix + "W_xh"], p[prefix + "W_hh"], p[prefix + "b_xh"],
+                    p[prefix + "b_hh"], reverse=(j == 1), activation=self.activation)
+                outputs.append(out)
+                new_state.append(s)
+            inputs = np.concatenate(outputs, axis=-1) if len(outputs) > 1 else outputs[0]
+        return inputs, new_state
+
+    def __call__(self, X, state: list | None = None):
+        """``(O, state)``: O (T, N, num_outputs), or the last layer's H
+        (T, N, h_f + h_b) when there is no output layer; see :meth:`hidden_states`."""
+        from mxnet import np
+
+        H, state = self.hidden_states(X, state)
+        if self.num_outputs is None:
+            return H, state
+        return np.dot(H, self.params["W_hq"]) + self.params["b_q"], state
+
+    def __repr__(self) -> str:
+        kind = "BiRNNScratch" if self.bidirectional else "RNNScratch(unidirectional)"
+        return (f"{kind}(cell={self.cell!r}, num_inputs={self.num_inputs}, "
+                f"num_hiddens={self.num_hiddens}, num_layers={self.num_layers}, "
+                f"num_outputs={self.num_outputs})")
+
+
+# ---------------------------------------------------------------------------
+# Moving weights and states between Gluon's fused layers and the scratch model
+# ---------------------------------------------------------------------------
+_GLUON_NAME = re.compile(r"(?:^|_)([lr]\d+)_(i2h|h2h)_(weight|bias)$")
+_SCRATCH_PART = {("i2h", "weight"): "W_xh", ("h2h", "weight"): "W_hh",
+                 ("i2h", "bias"): "b_xh", ("h2h", "bias"): "b_hh"}
+
+
+def scratch_name(gluon_name: str) -> tuple[str, bool]:
+    """``('l0_W_xh', True)`` for ``'lstm0_l0_i2h_weight'``: the scratch model's
+    name for a Gluon RNN parameter, and whether the array must be transposed."""
+    match = _GLUON_NAME.search(gluon_name)
+    if match is None:
+        raise ValueError(f"{gluon_name!r} is not a parameter of a Gluon rnn.RNN/GRU/LSTM layer "
+                         f"(expected a name ending like 'l0_i2h_weight' or 'r1_h2h_bias')")
+    prefix, kind, what = match.groups()
+    return f"{prefix}_{_SCRATCH_PART[kind, what]}", what == "weight"
+
+
+def gluon_to_scratch(arrays: dict) -> dict:
+    """Rename (and transpose) Gluon-layout arrays to the scratch model's layout.
+
+    ``arrays``: {Gluon parameter name: array}, e.g. the parameters' data or
+    their gradients. Returns {scratch name: array} (weights transposed from
+    (G h, d) to (d, G h)), so gradients can be compared name by name.
+    """
+    out = {}
+    for name, value in arrays.items():
+        new, transpose = scratch_name(name)
+        out[new] = value.T if transpose else value
+    return out
+
+
+def load_gluon_rnn(model: BiRNNScratch, layer, dense=None) -> BiRNNScratch:
+    """Copy the weights of a Gluon ``rnn.RNN/GRU/LSTM`` layer (and optionally of an
+    ``nn.Dense`` output layer, ``flatten=False``) into ``model``; returns ``model``.
+
+    The layer must be initialised and match the model: cell, hidden size,
+    number of layers and directions (``ValueError`` saying what differs).
+    The copies are new arrays: call ``model.attach_grad()`` afterwards to train.
+    """
+    mode = getattr(layer, "_mode", None)
+    cell = {"rnn_tanh": "rnn", "rnn_relu": "rnn", "gru": "gru", "lstm": "lstm"}.get(mode)
+    activation = "relu" if mode == "rnn_relu" else "tanh"
+    wanted = (cell, activation, layer._num_layers, layer._dir)
+    have = (model.cell, model.activation, model.num_layers, model.num_directions)
+    if wanted != have:
+        raise ValueError(
+            f"the Gluon layer (cell, activation, num_layers, directions) = {wanted} does not "
+            f"match the scratch model's {have}; build BiRNNScratch(..., cell={cell!r}, "
+            f"activation={activation!r}, num_layers={wanted[2]}, "
+            f"bidirectional={wanted[3] == 2})")
+    new = gluon_to_scratch({name: p.data() for name, p in layer.collect_params().items()})
+    if dense is not None:
+        new["W_hq"] = dense.weight.data().T
+        new["b_q"] = dense.bias.data()
+    missing = sorted(set(model.params) - set(new))
+    if missing:
+        raise ValueError(f"no Gluon weights for {missing}; pass the output layer as dense=")
+    for name, value in new.items():
+        if name not in model.params:
+            raise ValueError(f"the scratch model has no parameter {name!r}")
+        if tuple(value.shape) != tuple(model.params[name].shape):
+            raise ValueError(f"{name}: the Gluon weight has shape {tuple(value.shape)}, the "
+                             f"scratch model's is {tuple(model.params[name].shape)}; check "
+                             f"num_inputs and num_hiddens")
+        model.params[name] = value.copy().as_in_ctx(model.ctx)
+    return model
+
+
+def state_from_gluon(state: list) -> list[tuple]:
+    """Gluon's state list ``[H]`` or ``[H, C]``, each (layers * dirs, N, h), as the
+    scratch model's list of per-layer-and-direction tuples, each array (N, h)."""
+    return [tuple(s[i] for s in state) for i in range(state[0].shape[0])]
+
+
+def state_to_gluon(state: list[tuple]) -> list:
+    """The scratch model's states stacked as Gluon's: ``[H]`` or ``[H, C]``,
+    each (layers * dirs, N, h). Needs the same h in both directions."""
+    from mxnet import np
+
+    sizes = {entry[0].shape for entry in state}
+    if len(sizes) != 1:
+        raise ValueError(f"states of shapes {sorted(sizes)} cannot be stacked as Gluon's: "
+                         f"Gluon layers need the same hidden size in both directions")
+    return [np.stack([entry[i] for entry in state]) for i in range(len(state[0]))]
+
+
+# ---------------------------------------------------------------------------
+# Which inputs does each output depend on?
+# ---------------------------------------------------------------------------
+def jacobian_norms(f: Callable, X) -> onp.ndarray:
+    """``J[t, s] = || d o_t / d x_s ||`` (Frobenius norm), a NumPy array (T, T).
+
+    ``f`` maps inputs (T, N, d) to outputs (T, N, q) and must treat the N
+    sequences of a batch independently (every RNN does). ``X``: one sequence,
+    (T, d). All T * q rows of the Jacobian come from a single backward pass:
+    the sequence is repeated T * q times along the batch axis and copy
+    ``t * q + k`` back-propagates only output ``o_t[k]``.
+    """
+    from mxnet import autograd, np
+
+    if getattr(X, "ndim", None) != 2:
+        raise ValueError(f"X must be one sequence of shape (T, d), got "
+                         f"{getattr(X, 'shape', type(X).__name__)}")
+    T, d = X.shape
+    probe = f(X[:, None, :])
+    q = (probe[0] if isinstance(probe, tuple) else probe).shape[-1]
+    Xb = np.broadcast_to(X[:, None, :], (T, T * q, d)).copy()
+    Xb.attach_grad()
+    pick = onp.zeros((T, T * q, q), dtype="float32")
+    for t in range(T):
+        pick[t, t * q:(t + 1) * q, :] = onp.eye(q)
+    pick = np.array(pick, ctx=X.ctx)
+    with autograd.record():
+        out = f(Xb)
+        out = out[0] if isinstance(out, tuple) else out
+        (out * pick).sum().backward()
+    grad = Xb.grad.asnumpy().reshape(T, T, q, d)            # (s, t, k, i)
+    return onp.sqrt((grad ** 2).sum(axis=(2, 3))).T         # (t, s)
+
+
+__all__ += ["BiRNNScratch", "CELL_GATES", "cell_step", "gluon_to_scratch", "jacobian_norms",
+            "load_gluon_rnn", "run_direction", "scratch_name", "state_from_gluon",
+            "state_to_gluon"]

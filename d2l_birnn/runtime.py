@@ -11,7 +11,12 @@ import os
 import random
 import sys
 
+# What configure_threads did when d2l_birnn was imported (doctor reports it).
+APPLIED_THREADS: dict[str, str] = {}
+MXNET_LOADED_FIRST = False
+
 QUICK_ENV = "D2L_BIRNN_QUICK"
+THREADS_ENV = "D2L_BIRNN_THREADS"  # "mxnet-default": leave MXNet's own choice (benchmarks)
 
 
 def available_cores() -> int:
@@ -28,17 +33,33 @@ def configure_threads() -> dict[str, str]:
     MXNet 1.9.1 on x86 uses half of the cores for OpenMP unless
     ``OMP_NUM_THREADS`` is set (it assumes hyper-threading), which on a 2-core
     machine is a single thread. We set ``OMP_NUM_THREADS`` to the number of
-    cores this process may use. A value the user set is never changed.
+    cores this process may use.
+
+    GNU OpenMP threads spin a long time (300,000 rounds) before they sleep. When
+    another busy process shares the cores (a second notebook, a test run),
+    spinning threads wait for descheduled ones and MXNet slows down tenfold or
+    more (measured here: 1,600 instead of 10,000 tokens/s). ``GOMP_SPINCOUNT=10000``
+    keeps the speed of an idle machine and avoids that collapse.
+
+    A value the user set is never changed, and ``D2L_BIRNN_THREADS=mxnet-default``
+    keeps MXNet's own choices.
 
     Returns the settings that were applied, e.g. ``{"OMP_NUM_THREADS": "2"}``
     (empty when the user's own settings were kept or MXNet was already loaded).
     """
+    global MXNET_LOADED_FIRST
     applied: dict[str, str] = {}
     if "mxnet" in sys.modules:
+        MXNET_LOADED_FIRST = True
         return applied  # too late: MXNet has read its settings already
+    if os.environ.get(THREADS_ENV) == "mxnet-default":
+        return applied
     if "OMP_NUM_THREADS" not in os.environ and "MXNET_OMP_MAX_THREADS" not in os.environ:
         applied["OMP_NUM_THREADS"] = str(available_cores())
+    if "GOMP_SPINCOUNT" not in os.environ and "OMP_WAIT_POLICY" not in os.environ:
+        applied["GOMP_SPINCOUNT"] = "10000"
     os.environ.update(applied)
+    APPLIED_THREADS.update(applied)
     return applied
 
 
@@ -72,8 +93,8 @@ def mode_name() -> str:
 
 def set_seed(seed: int) -> None:
     """Seed Python's ``random``, NumPy and MXNet (CPU and, where present, GPU)."""
-    import numpy
     import mxnet as mx
+    import numpy
 
     random.seed(seed)
     numpy.random.seed(seed)

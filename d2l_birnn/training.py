@@ -179,8 +179,8 @@ class _Snapshot:
 def _read_checkpoint_meta(path: Path) -> dict:
     meta_file = path / _META
     if not meta_file.is_file():
-        raise ValueError(f"{path} exists but is not a checkpoint (no {_META}); "
-                         f"pass another checkpoint path or overwrite=True to replace it")
+        raise ValueError(f"{path} exists but is not a checkpoint (no {_META}); it is left as it "
+                         f"is: pass a path that does not exist yet or an earlier checkpoint")
     return json.loads(meta_file.read_text())
 
 
@@ -255,7 +255,8 @@ def train_ch8(net, train_iter, vocab: Vocab, lr: float, num_epochs: int, device,
     * ``callback(epoch, perplexity)``: called after every epoch.
 
     Raises :class:`NonFiniteLossError` when the loss becomes NaN or infinite.
-    Returns a :class:`TrainingHistory` (a list of per-epoch perplexities).
+    Returns a :class:`TrainingHistory` (a list of per-epoch perplexities), also
+    kept as ``net.training_history`` so the notes' one-line call loses nothing.
     """
     _check_train_args(net, vocab, lr, num_epochs)
     loss = gluon.loss.SoftmaxCrossEntropyLoss()
@@ -285,8 +286,10 @@ def train_ch8(net, train_iter, vocab: Vocab, lr: float, num_epochs: int, device,
             print(f"resuming {path} (saved with lr={meta.get('lr')}) with lr={lr}")
         if verbose:
             print(f"resuming from {path}: {len(history)} epochs done")
-    elif path is not None and path.exists() and overwrite and verbose:
-        print(f"starting afresh: {path} will be replaced at the first save")
+    elif path is not None and path.exists():
+        _read_checkpoint_meta(path)  # overwrite=True replaces checkpoints, never other folders
+        if verbose:
+            print(f"starting afresh: {path} will be replaced at the first save")
 
     def updater(batch_size):
         trainer.step(batch_size)
@@ -350,6 +353,7 @@ def train_ch8(net, train_iter, vocab: Vocab, lr: float, num_epochs: int, device,
         history.predictions[prefix] = predict_ch8(prefix, 50, net, vocab, device)
         if verbose:
             print(history.predictions[prefix])
+    net.training_history = history
     return history
 
 

@@ -1,0 +1,164 @@
+"""Benchmark: the d2l-style eager loop vs this package's loop on the notes' model.
+
+Run ``python -m d2l_birnn.bench`` (add ``--quick`` for a seconds-long smoke
+run). Every measurement runs in a fresh process, so thread settings and peak
+memory belong to that measurement alone. It prints, for the notes' BiLSTM and
+its unidirectional twin:
+
+* training tokens/s of d2l's eager loop with MXNet's default threads (the
+  baseline), of the same loop with the threads d2l_birnn chooses, and of the
+  package's loop (hybridized, clipping on the device, one loss read per epoch);
+* the speed-up over the baseline;
+* achieved GFLOP/s (tokens/s x FLOPs per training token) against a measured
+  peak of MXNet's own matrix product on this machine;
+* peak memory (RSS) of the process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import time
+
+from .cost import run_with_peak_memory
+from .runtime import THREADS_ENV, available_cores
+
+
+def lstm_flops_per_token(vocab_size: int, num_hiddens: int, num_layers: int,
+                         bidirectional: bool, training: bool = True) -> float:
+    """FLOPs to process one token with ``RNNModel(rnn.LSTM(...), vocab_size)``.
+
+    Per direction, layer l does 4 gates of ``(in_l + h) x h`` multiply-adds
+    (in_1 = vocab_size for the one-hot input, in_l = dirs * h above); the
+    output layer does ``dirs * h x vocab_size``. One multiply-add is 2 FLOPs;
+    training (forward + backward) costs about 3x the forward pass. Element-wise
+    work (gates, softmax) is ignored: it is small next to the products.
+    """
+    dirs = 2 if bidirectional else 1
+    macs = 0
+    for layer in range(num_layers):
+        in_size = vocab_size if layer == 0 else dirs * num_hiddens
+        macs += dirs * 4 * num_hiddens * (in_size + num_hiddens)
+    macs += dirs * num_hiddens * vocab_size
+    return 2 * macs * (3 if training else 1)
+
+
+def matmul_peak_job(n: int = 2048, repeats: int = 5) -> float:
+    """Best GFLOP/s of an ``n x n`` float32 ``mxnet.np.dot`` in this process."""
+    import mxnet as mx
+    from mxnet import np, npx
+
+    npx.set_np()
+    a, b = np.random.uniform(size=(n, n)), np.random.uniform(size=(n, n))
+    np.dot(a, b).wait_to_read()  # warm up
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        np.dot(a, b).wait_to_read()
+        best = min(best, time.perf_counter() - start)
+    mx.nd.waitall()
+    return 2 * n ** 3 / best / 1e9
+
+
+def train_job(bidirectional: bool, fast: bool = True, num_epochs: int = 3,
+              warmup_epochs: int = 1, num_hiddens: int = 256, num_layers: int = 2,
+              lr: float = 1.0, max_tokens: int = 10000, batch_size: int = 32,
+              num_steps: int = 35) -> dict:
+    """Train the notes' language model in this process; return its speed.
+
+    The first ``warmup_epochs`` are not timed (graph building, memory pools).
+    Returns ``{"tokens_per_sec", "perplexity", "omp_threads"}``.
+    """
+    import d2l_birnn as d2l
+    from mxnet import npx
+    from mxnet.gluon import rnn
+
+    npx.set_np()
+    d2l.set_seed(0)
+    train_iter = d2l.SeqDataLoader(batch_size, num_steps, max_tokens=max_tokens)
+    net = d2l.RNNModel(rnn.LSTM(num_hiddens, num_layers, bidirectional=bidirectional),
+                       len(train_iter.vocab))
+    history = d2l.train_ch8(net, train_iter, train_iter.vocab, lr, warmup_epochs + num_epochs,
+                            d2l.try_gpu(), fast=fast, plot=False, verbose=False)
+    timed = history.epoch_seconds[warmup_epochs:]
+    return {"tokens_per_sec": history.tokens_per_epoch * len(timed) / sum(timed),
+            "perplexity": history[-1],
+            "omp_threads": os.environ.get("OMP_NUM_THREADS", "MXNet default")}
+
+
+def cpu_name() -> str:
+    """The CPU's model name (Linux), or what ``platform`` knows."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def _in_fresh_process(fn, mxnet_default_threads: bool = False, **kwargs):
+    """Run ``fn`` in a fresh process; with MXNet's own thread choice if asked."""
+    saved = dict(os.environ)
+    try:
+        if mxnet_default_threads:
+            os.environ.pop("OMP_NUM_THREADS", None)
+            os.environ[THREADS_ENV] = "mxnet-default"
+        return run_with_peak_memory(fn, **kwargs)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def run(quick: bool = False) -> list[dict]:
+    """Measure every row of the table; returns them as dicts (and prints them)."""
+    epochs = dict(num_epochs=1, warmup_epochs=1, max_tokens=3000) if quick else {}
+    peak, _ = _in_fresh_process(matmul_peak_job, n=512 if quick else 2048)
+    print(f"{time.strftime('%Y-%m-%d')} | {platform.system()} {platform.machine()}, "
+          f"{available_cores()} CPU cores ({cpu_name()}) | "
+          f"{'quick smoke run' if quick else 'full run'}")
+    print(f"MXNet matrix-product peak: {peak:.1f} GFLOP/s (float32 np.dot, "
+          f"{512 if quick else 2048}^2, threads chosen by d2l_birnn)")
+    loops = [("d2l eager loop, MXNet default threads", False, True),
+             ("d2l eager loop, d2l_birnn threads", False, False),
+             ("d2l_birnn loop (hybridized, no host sync)", True, False)]
+    rows = []
+    header = (f"{'model':<8} {'loop':<44} {'threads':>8} {'tokens/s':>9} {'speed-up':>8} "
+              f"{'GFLOP/s':>8} {'% peak':>7} {'peak MiB':>9}")
+    print(header)
+    print("-" * len(header))
+    for bidirectional in (True, False):
+        flops = lstm_flops_per_token(28, 256, 2, bidirectional)
+        baseline = None
+        for name, fast, default_threads in loops:
+            result, mib = _in_fresh_process(train_job, mxnet_default_threads=default_threads,
+                                            bidirectional=bidirectional, fast=fast, **epochs)
+            speed = result["tokens_per_sec"]
+            baseline = baseline or speed
+            gflops = speed * flops / 1e9
+            row = {"model": "BiLSTM" if bidirectional else "LSTM", "loop": name,
+                   "threads": result["omp_threads"], "tokens_per_sec": speed,
+                   "speedup": speed / baseline, "gflops": gflops, "peak_fraction": gflops / peak,
+                   "peak_mib": mib}
+            rows.append(row)
+            threads = "default" if default_threads else row["threads"]
+            print(f"{row['model']:<8} {name:<44} {threads:>8} {speed:>9,.0f} "
+                  f"{row['speedup']:>7.2f}x {gflops:>8.1f} {100 * row['peak_fraction']:>6.0f}% "
+                  f"{mib:>9.0f}")
+    print(f"FLOPs per training token: BiLSTM {lstm_flops_per_token(28, 256, 2, True) / 1e6:.1f} M, "
+          f"LSTM {lstm_flops_per_token(28, 256, 2, False) / 1e6:.1f} M (2 x 256 hidden, vocab 28)")
+    return rows
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m d2l_birnn.bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true",
+                        help="a seconds-long smoke run on a short corpus (for CI)")
+    run(quick=parser.parse_args(argv).quick)
+
+
+if __name__ == "__main__":
+    main()

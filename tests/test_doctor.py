@@ -1,0 +1,54 @@
+"""python -m d2l_birnn doctor: reports the environment, one fix-it line per problem."""
+
+import subprocess
+import sys
+
+from d2l_birnn import data, doctor
+
+
+def _doctor(env_extra, monkeypatch=None):
+    import os
+
+    env = {**os.environ, **env_extra}
+    return subprocess.run([sys.executable, "-m", "d2l_birnn", "doctor"], env=env,
+                          capture_output=True, text=True)
+
+
+def test_doctor_reports_versions_and_passes_here():
+    result = _doctor({})
+    assert result.returncode == 0, result.stdout
+    for fact in ("Python", "NumPy", "MXNet", "d2l", "Threads", "The Time Machine", "Jupyter kernel",
+                 "Mode", "GPUs MXNet sees", "NumPy compatibility layer"):
+        assert fact in result.stdout
+    assert "All good." in result.stdout
+
+
+def test_doctor_flags_missing_data_and_bad_mode(tmp_path):
+    result = _doctor({data.DATA_ENV: str(tmp_path), "D2L_BIRNN_QUICK": "perhaps"})
+    assert result.returncode == 1
+    problems = [line for line in result.stdout.splitlines() if line.startswith("  - ")]
+    assert len(problems) == 2
+    assert any("python -m d2l_birnn fetch" in line for line in problems)
+    assert any("D2L_BIRNN_QUICK" in line for line in problems)
+
+
+def test_doctor_flags_a_wrong_data_file(tmp_path):
+    (tmp_path / "timemachine.txt").write_text("something else")
+    result = _doctor({data.DATA_ENV: str(tmp_path)})
+    assert result.returncode == 1 and "WRONG sha1" in result.stdout
+
+
+def test_doctor_flags_mxnet_imported_first():
+    code = ("import os; os.environ.pop('OMP_NUM_THREADS', None); import mxnet, d2l_birnn; "
+            "from d2l_birnn import doctor; facts, problems = doctor.collect(); print(problems)")
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "OMP_NUM_THREADS"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True).stdout
+    assert "import d2l_birnn as d2l` first" in out
+
+
+def test_collect_returns_facts():
+    facts, problems = doctor.collect()
+    assert dict(facts)["d2l"] == "1.0.3"
