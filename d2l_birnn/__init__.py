@@ -17,6 +17,10 @@ from . import compat as _compat  # noqa: E402  (must run before MXNet loads)
 
 numpy_patched = _compat.patch_numpy()  # names restored for MXNet; [] on NumPy < 1.24
 
+from . import colab as _colab  # noqa: E402
+
+_colab.preload_cuda11_if_installed()  # Colab GPU runtimes after a restart; a no-op elsewhere
+
 from d2l.mxnet import Accumulator, Animator, Timer, try_gpu  # noqa: E402
 
 from .data import (  # noqa: E402
@@ -35,6 +39,8 @@ from .data import (  # noqa: E402
     seq_data_iter_sequential,
     tokenize,
 )
+from .hmm import HMM  # noqa: E402
+from .models import BiRNNScratch as BiRNNScratch  # noqa: E402  (re-exported)
 from .models import RNNModel  # noqa: E402
 from .runtime import budget, describe_run, is_quick, mode_name, set_seed  # noqa: E402
 from .training import (  # noqa: E402
@@ -50,7 +56,7 @@ from .training import (  # noqa: E402
 __version__ = "0.1.0"
 
 __all__ = [
-    "Accumulator", "Animator", "DATA_URL", "NonFiniteLossError", "RNNModel", "SeqDataLoader",
+    "Accumulator", "Animator", "DATA_URL", "HMM", "NonFiniteLossError", "RNNModel", "SeqDataLoader",
     "TIME_MACHINE_SHA1", "TIME_MACHINE_URL", "Timer", "TrainingHistory", "Vocab", "budget",
     "clip_gradients", "count_corpus", "data_dir", "describe_run", "download", "grad_clipping", "is_quick",
     "load_corpus_time_machine", "load_data_time_machine", "mode_name", "predict_ch8",

@@ -70,9 +70,10 @@ def train_job(bidirectional: bool, fast: bool = True, num_epochs: int = 3,
     The first ``warmup_epochs`` are not timed (graph building, memory pools).
     Returns ``{"tokens_per_sec", "perplexity", "omp_threads"}``.
     """
-    import d2l_birnn as d2l
     from mxnet import npx
     from mxnet.gluon import rnn
+
+    import d2l_birnn as d2l
 
     npx.set_np()
     d2l.set_seed(0)

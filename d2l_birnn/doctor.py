@@ -56,8 +56,9 @@ def collect() -> tuple[list[tuple[str, str]], list[str]]:
 
     threads = {k: os.environ.get(k, "unset") for k in ("OMP_NUM_THREADS", "GOMP_SPINCOUNT")}
     facts.append(("CPU cores", str(runtime.available_cores())))
-    facts.append(("Threads", ", ".join(f"{k}={v}" for k, v in threads.items())
-                  + (" (chosen by d2l_birnn)" if runtime.APPLIED_THREADS else " (yours or MXNet's)")))
+    facts.append(("Threads", ", ".join(
+        f"{k}={v}" + (" (chosen by d2l_birnn)" if k in runtime.APPLIED_THREADS else "")
+        for k, v in threads.items())))
     if runtime.MXNET_LOADED_FIRST and threads["OMP_NUM_THREADS"] == "unset":
         problems.append("MXNet was imported before d2l_birnn, so it runs with its default threads "
                         "(1 on a 2-core machine): put `import d2l_birnn as d2l` first")

@@ -27,3 +27,13 @@ def test_quick_benchmark_runs_and_prints_every_row():
     for row in rows:
         tokens_per_sec = float(row.split()[-5].replace(",", ""))
         assert tokens_per_sec > 0
+
+
+def test_hmm_benchmark_quick_form_runs_and_checks_agreement():
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_hmm.py"
+    out = subprocess.run([sys.executable, str(script), "--quick"], capture_output=True, text=True,
+                         check=True, timeout=300).stdout
+    assert "ratio ours/hmmlearn" in out
+    assert "posteriors agree with hmmlearn's to 1e-6: True" in out

@@ -1,0 +1,106 @@
+"""Give every notebook cell its reveal.js slide type, by rule: ``make slide-metadata``.
+
+    .venv/bin/python tools/add_slide_metadata.py [--check] [notebooks ...]
+
+Rules (the first that matches wins):
+
+* the setup cell (the first code cell, which mentions ``google.colab``): ``skip``
+  (it does nothing outside Colab, so a lecture need not show it);
+* a markdown cell whose first line is a ``#`` or ``##`` heading: ``slide``;
+* a markdown cell whose first line is a ``###`` heading: ``subslide``;
+* a markdown cell whose first line is ``<!-- notes -->``: ``notes`` (speaker notes);
+* a code cell whose output has a picture: ``subslide``, so that each figure, with
+  the code that draws it and the text after it, gets a screen of its own;
+* every other cell continues the slide before it (no ``slideshow`` metadata).
+
+Only ``metadata.slideshow`` changes; sources, outputs and other metadata stay.
+It is idempotent: a second run changes nothing, and a notebook that needs no
+change is not rewritten. Run it again whenever notebooks change.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def has_picture(cell) -> bool:
+    """True if a code cell's outputs include an image (a figure)."""
+    return any(key.startswith("image/") for out in cell.get("outputs", [])
+               for key in out.get("data", {}))
+
+
+def slide_type(cell, is_first_code_cell: bool) -> str:
+    """The slide type the rules give one cell ('-' means: continue the current slide)."""
+    first_line = cell.source.lstrip().split("\n", 1)[0].strip()
+    if cell.cell_type == "code":
+        if is_first_code_cell and "google.colab" in cell.source:
+            return "skip"
+        return "subslide" if has_picture(cell) else "-"
+    if cell.cell_type != "markdown":
+        return "-"
+    if re.match(r"#{1,2}\s", first_line):
+        return "slide"
+    if re.match(r"###\s", first_line):
+        return "subslide"
+    if first_line.lower() == "<!-- notes -->":
+        return "notes"
+    return "-"
+
+
+def slide_types(nb) -> list[str]:
+    """The slide type of every cell of a notebook."""
+    first_code = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"), None)
+    return [slide_type(cell, i == first_code) for i, cell in enumerate(nb.cells)]
+
+
+def apply(nb) -> bool:
+    """Set every cell's ``metadata.slideshow`` by the rules; True if anything changed."""
+    changed = False
+    for cell, kind in zip(nb.cells, slide_types(nb)):
+        old = cell.metadata.get("slideshow")
+        if kind == "-":
+            if old is not None:
+                del cell.metadata["slideshow"]
+                changed = True
+        elif old != {"slide_type": kind}:
+            cell.metadata["slideshow"] = {"slide_type": kind}
+            changed = True
+    return changed
+
+
+def process(path: Path, write: bool = True) -> bool:
+    """Apply the rules to one notebook file; True if it changed (or would)."""
+    nb = nbformat.read(path, as_version=nbformat.NO_CONVERT)
+    if not apply(nb):
+        return False
+    if write:
+        text = nbformat.writes(nb)
+        path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("notebooks", nargs="*", type=Path,
+                        help="notebooks (default: notebooks/*.ipynb)")
+    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if stale")
+    args = parser.parse_args(argv)
+    paths = args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb"))
+    stale = [p for p in paths if process(p, write=not args.check)]
+    for path in stale:
+        print(f"{path}: {'slide metadata is stale' if args.check else 'slide metadata updated'}")
+    if args.check and stale:
+        print("run 'make slide-metadata'", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

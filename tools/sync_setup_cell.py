@@ -1,0 +1,84 @@
+"""Make the first code cell of every notebook the text of tools/setup_cell.py.
+
+    .venv/bin/python tools/sync_setup_cell.py            # rewrite what differs
+    .venv/bin/python tools/sync_setup_cell.py --check    # exit 1 if any notebook differs
+
+Only that cell's source changes (its id, metadata and outputs stay), and a
+notebook that needs no change is not rewritten. A notebook whose first code
+cell is not a setup cell (it does not mention ``google.colab``) gets the
+setup cell inserted before it instead, so no one's code is overwritten.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+SETUP_CELL = ROOT / "tools" / "setup_cell.py"
+NOTEBOOKS = ROOT / "notebooks"
+
+
+def setup_source() -> str:
+    """The setup cell's source as stored in a notebook (no trailing newline)."""
+    return SETUP_CELL.read_text(encoding="utf-8").rstrip("\n")
+
+
+def first_code_cell(nb) -> int | None:
+    """Index of the first code cell, or None."""
+    return next((i for i, cell in enumerate(nb.cells) if cell.cell_type == "code"), None)
+
+
+def is_setup_cell(source: str) -> bool:
+    return "google.colab" in source
+
+
+def sync(path: Path, source: str, write: bool = True) -> str | None:
+    """Bring one notebook's setup cell up to date; returns what changed, or None."""
+    text = path.read_text(encoding="utf-8")
+    nb = nbformat.reads(text, as_version=nbformat.NO_CONVERT)
+    index = first_code_cell(nb)
+    if index is not None and is_setup_cell(nb.cells[index].source):
+        if nb.cells[index].source.rstrip("\n") == source:
+            return None
+        nb.cells[index].source = source
+        change = "updated the setup cell"
+    else:
+        cell = nbformat.v4.new_code_cell(source)
+        at = 0 if index is None else index
+        nb.cells.insert(at, cell)
+        change = f"inserted the setup cell as cell {at}"
+    if write:
+        new_text = nbformat.writes(nb)
+        if not new_text.endswith("\n"):
+            new_text += "\n"
+        path.write_text(new_text, encoding="utf-8")
+    return change
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("notebooks", nargs="*", type=Path,
+                        help="notebooks (default: notebooks/*.ipynb)")
+    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if stale")
+    args = parser.parse_args(argv)
+    paths = args.notebooks or sorted(NOTEBOOKS.glob("*.ipynb"))
+    source = setup_source()
+    stale = 0
+    for path in paths:
+        change = sync(path, source, write=not args.check)
+        if change:
+            stale += 1
+            print(f"{path}: {'needs: ' if args.check else ''}{change}")
+    if args.check and stale:
+        print(f"{stale} notebook(s) differ from tools/setup_cell.py: "
+              f"run 'make sync-setup-cell'", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
