@@ -106,20 +106,20 @@ def cell_step(cell: str, xw, H, C, W_hh, b_hh, activation: str = "tanh"):
     """
     from mxnet import np, npx
 
-    hw = np.dot(H, W_hh) + b_hh  # (N, G * h)
+    hw = np.dot(H, W_hh) + b_hh  # H_{t-1} W_hh + b_hh for all G gates: (N, G * h)
     h = H.shape[-1]
-    if cell == "rnn":
+    if cell == "rnn":  # H_t = phi(X_t W_xh + H_{t-1} W_hh + b_h)
         pre = xw + hw
         return (np.tanh(pre) if activation == "tanh" else npx.relu(pre)), None
-    if cell == "gru":
-        r = npx.sigmoid(xw[:, :h] + hw[:, :h])
-        z = npx.sigmoid(xw[:, h:2 * h] + hw[:, h:2 * h])
-        n = np.tanh(xw[:, 2 * h:] + r * hw[:, 2 * h:])
+    if cell == "gru":  # gates r, z, n side by side
+        r = npx.sigmoid(xw[:, :h] + hw[:, :h])                # reset gate
+        z = npx.sigmoid(xw[:, h:2 * h] + hw[:, h:2 * h])      # update gate
+        n = np.tanh(xw[:, 2 * h:] + r * hw[:, 2 * h:])        # candidate state
         return (1 - z) * n + z * H, None
-    pre = xw + hw
-    i, f = npx.sigmoid(pre[:, :h]), npx.sigmoid(pre[:, h:2 * h])
-    g, o = np.tanh(pre[:, 2 * h:3 * h]), npx.sigmoid(pre[:, 3 * h:])
-    C = f * C + i * g
+    pre = xw + hw      # LSTM: gates i, f, g, o side by side
+    i, f = npx.sigmoid(pre[:, :h]), npx.sigmoid(pre[:, h:2 * h])      # input, forget
+    g, o = np.tanh(pre[:, 2 * h:3 * h]), npx.sigmoid(pre[:, 3 * h:])  # candidate, output
+    C = f * C + i * g                                                 # memory cell
     return o * np.tanh(C), C
 
 

@@ -1,0 +1,115 @@
+"""Tests for d2l_birnn.plotting: each drawing returns what it drew, with the expected parts."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.collections import LineCollection, PathCollection  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.patches import FancyBboxPatch, Rectangle  # noqa: E402
+
+from d2l_birnn import plotting  # noqa: E402
+from d2l_birnn.hmm import HMM  # noqa: E402
+
+
+# ---------------------------------------------------------------------------
+# HMM trellis and the HMM/BiRNN bridge
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("k,T,blank", [(3, 10, 4), (2, 5, 0), (4, 6, 5), (1, 1, 0)])
+def test_draw_hmm_trellis_draws_messages_up_to_the_blank(k, T, blank):
+    model = HMM.random(k, 4, rng=0)
+    _, x = model.sample(T, rng=1)
+    fig = plotting.draw_hmm_trellis(model, x, blank, symbols="ab d")
+    try:
+        assert isinstance(fig, Figure)
+        ax_f, ax_b, ax_p = fig.axes
+        forward_dots = [c for c in ax_f.collections if isinstance(c, PathCollection)]
+        backward_dots = [c for c in ax_b.collections if isinstance(c, PathCollection)]
+        assert len(forward_dots[0].get_offsets()) == (blank + 1) * k   # t = 0..blank
+        assert len(backward_dots[0].get_offsets()) == (T - blank) * k  # t = blank..T-1
+        edges = [c for c in ax_f.collections if isinstance(c, LineCollection)]
+        assert len(edges[0].get_segments()) == blank * k * k
+        # the dots' colours are the normalised forward messages
+        np.testing.assert_allclose(forward_dots[0].get_array(),
+                                   model.forward(x).messages[:blank + 1].ravel())
+        labels = [t.get_text() for t in ax_f.get_xticklabels()]
+        assert labels[blank] == "_" and len(labels) == T
+        assert ("␣" in labels) == (2 in np.delete(x, blank))             # spaces are visible
+        bars = [p for p in ax_p.patches if isinstance(p, Rectangle)]
+        assert len(bars) == 2 * 4                                         # left and both, V=4
+        widths = sorted(b.get_width() for b in bars)
+        np.testing.assert_allclose(widths, sorted(np.r_[model.fill_in(x, blank),
+                                                        model.fill_in_left(x, blank)]))
+    finally:
+        plt.close(fig)
+
+
+def test_draw_hmm_trellis_rejects_bad_input():
+    model = HMM.random(2, 3, rng=0)
+    with pytest.raises(ValueError, match="blank must be an int position"):
+        plotting.draw_hmm_trellis(model, [0, 1, 2], 3)
+    with pytest.raises(ValueError, match="symbols has 2 labels but the model has 3"):
+        plotting.draw_hmm_trellis(model, [0, 1, 2], 1, symbols="ab")
+    with pytest.raises(ValueError, match="out of range"):
+        plotting.draw_hmm_trellis(model, [0, 1, 5], 1)
+    plt.close("all")
+
+
+def test_draw_hmm_messages_and_bridge():
+    ax = plotting.draw_hmm_messages(3)
+    boxes = [p for p in ax.patches if isinstance(p, FancyBboxPatch)]
+    assert len(boxes) == 5 * 3                       # x, pi, rho, product, fill-in per step
+    texts = {t.get_text() for t in ax.texts}
+    assert {r"$\pi_2$", r"$\rho_3$", r"$x_1$"} <= texts
+    plt.close(ax.figure)
+    fig = plotting.draw_hmm_birnn_bridge(4)
+    assert isinstance(fig, Figure) and len(fig.axes) == 2
+    left, right = fig.axes
+    assert r"$\pi_4$" in {t.get_text() for t in left.texts}
+    assert r"$H^b_{5}$" in {t.get_text() for t in right.texts}   # the BiRNN panel
+    plt.close(fig)
+    with pytest.raises(ValueError, match="num_steps must be an int from 1 to 12"):
+        plotting.draw_hmm_messages(0)
+
+
+# ---------------------------------------------------------------------------
+# Bidirectional RNN figures
+# ---------------------------------------------------------------------------
+def test_draw_birnn_unrolled_draws_every_node_and_arrow():
+    ax = plotting.draw_birnn_unrolled(3)
+    boxes = [p for p in ax.patches if isinstance(p, FancyBboxPatch)]
+    assert len(boxes) == 5 * 3 + 2                 # X, H^f, H^b, H, O per step + 2 initial states
+    texts = {t.get_text() for t in ax.texts}
+    assert {r"$H^f_0$", r"$H^b_{4}$", r"$X_3$", r"$H^b_1$", r"$O_2$"} <= texts
+    arrows = [t for t in ax.texts if getattr(t, "arrow_patch", None) is not None]
+    assert len(arrows) == 5 * 3 + 2 * 3            # 5 per step + both chains (from the states)
+    plt.close(ax.figure)
+
+
+@pytest.mark.parametrize("bad", [0, 13, 2.5, True])
+def test_draw_birnn_unrolled_rejects_bad_sizes(bad):
+    with pytest.raises(ValueError, match="num_steps must be an int from 1 to 12"):
+        plotting.draw_birnn_unrolled(bad)
+
+
+def test_plot_dependency_maps_one_panel_per_map_zeros_left_blank():
+    axes = plotting.plot_dependency_maps({"uni": np.tril(np.ones((4, 4))), "bi": np.ones((4, 4))})
+    try:
+        assert [ax.get_title() for ax in axes] == ["uni", "bi"]
+        shown = axes[0].images[0].get_array()
+        assert shown.mask.sum() == 6                        # the 6 zeros above the diagonal
+        assert not shown.mask[np.tril_indices(4)].any()
+        assert not np.ma.getmaskarray(axes[1].images[0].get_array()).any()
+    finally:
+        plt.close(axes[0].figure)
+    with pytest.raises(ValueError, match="square"):
+        plotting.plot_dependency_maps({"x": np.ones((3, 4))})
+    with pytest.raises(ValueError, match="empty"):
+        plotting.plot_dependency_maps({})
+    with pytest.raises(ValueError, match="not all zero"):
+        plotting.plot_dependency_maps({"x": np.zeros((3, 3))})
