@@ -10,8 +10,7 @@ import sys
 def _child(conn, fn, args, kwargs):
     try:
         result = fn(*args, **kwargs)
-        peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        conn.send((True, result, peak_kb / 1024 if sys.platform != "darwin" else peak_kb / 2**20))
+        conn.send((True, result, peak_rss_mib()))
     except BaseException as e:  # report any failure to the parent
         conn.send((False, f"{type(e).__name__}: {e}", 0.0))
     finally:
@@ -22,17 +21,24 @@ def run_with_peak_memory(fn, *args, **kwargs):
     """Run ``fn(*args, **kwargs)`` in a fresh process; return (result, peak RSS in MiB).
 
     A fresh process makes the peak that of this one job: MXNet's memory pool
-    never gives memory back, so peaks measured in one process add up. ``fn``
-    must be a module-level function and its result picklable. The peak
-    includes the interpreter and MXNet itself (about 200 MiB), so compare
-    jobs with each other rather than reading one number alone.
+    never gives memory back, so peaks measured in one process add up. The
+    peak is the child's own (:func:`peak_rss_mib`), whatever the size of this
+    process. ``fn`` must be a module-level function and its result picklable.
+    The peak includes the interpreter and MXNet itself (about 300 MiB, see
+    :func:`measure_mxnet_baseline`), so compare jobs with each other rather
+    than reading one number alone.
     """
     ctx = multiprocessing.get_context("spawn")
     parent, child = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(child, fn, args, kwargs))
     proc.start()
     child.close()
-    ok, result, peak_mib = parent.recv()
+    try:
+        ok, result, peak_mib = parent.recv()
+    except EOFError:
+        proc.join()
+        raise RuntimeError(f"the measured job {fn.__name__} died in its own process "
+                           f"(exit code {proc.exitcode}) before reporting a result") from None
     proc.join()
     if not ok:
         raise RuntimeError(f"the measured job failed in its own process: {result}")
@@ -69,16 +75,15 @@ def time_forward_backward(cell: str = "lstm", num_steps: int = 35, num_hiddens: 
                           bidirectional: bool = False, *, batch_size: int = 32,
                           input_size: int = 28, num_layers: int = 1, repeats: int = 5,
                           seed: int = 0) -> float:
-    """Median wall-clock seconds of one forward and backward pass of a recurrent layer.
+    """Best wall-clock seconds of ``repeats`` forward and backward passes of a recurrent layer.
 
     The layer (:func:`make_recurrent_layer`, hybridized) reads a random batch of
     shape (num_steps, batch_size, input_size) from a zero state; the loss is
     the sum of its outputs. One untimed pass builds the graph first; each
-    timed pass waits for MXNet to finish (``waitall``). A module-level
-    function, so :func:`run_with_peak_memory` can run it in a fresh process
-    (see :func:`measure_forward_backward`).
+    timed pass waits for MXNet to finish (``waitall``). The best (smallest)
+    time is returned: on a shared machine other programs only ever add time.
+    Runs in this process; :func:`measure_forward_backward` runs it in a fresh one.
     """
-    import statistics
     import time
 
     import mxnet as mx
@@ -106,27 +111,54 @@ def time_forward_backward(cell: str = "lstm", num_steps: int = 35, num_hiddens: 
         return time.perf_counter() - start
 
     step()  # build the graph and the memory pool
-    return statistics.median(step() for _ in range(repeats))
+    return min(step() for _ in range(repeats))
+
+
+def peak_rss_mib() -> float:
+    """Peak resident memory of this process so far, in MiB.
+
+    On Linux this is ``VmHWM`` from ``/proc/self/status``, which starts afresh
+    when a process starts a new program. (``getrusage``'s ``ru_maxrss`` does
+    not: a process started by ``multiprocessing``'s ``spawn`` inherits the
+    peak of the process that forked it, e.g. a large notebook kernel.)
+    Elsewhere it falls back to ``ru_maxrss``.
+    """
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 1024
 
 
 def measure_forward_backward(cell: str = "lstm", num_steps: int = 35, num_hiddens: int = 64,
                              bidirectional: bool = False, **kwargs) -> tuple[float, float]:
-    """:func:`time_forward_backward` in a fresh process: (seconds per pass, peak RSS in MiB).
+    """One forward and backward pass measured in a fresh process: (seconds, peak RSS in MiB).
 
-    The peak includes the interpreter and MXNet (see :func:`mxnet_baseline_job`
-    for that part alone); keyword arguments go to :func:`time_forward_backward`.
+    The process runs :func:`time_forward_backward` and reports its own peak
+    (:func:`peak_rss_mib`), so nothing of this process counts. The peak
+    includes the interpreter and MXNet (:func:`measure_mxnet_baseline` gives
+    that part alone); keyword arguments go to :func:`time_forward_backward`.
     """
     return run_with_peak_memory(time_forward_backward, cell, num_steps, num_hiddens,
                                 bidirectional, **kwargs)
 
 
-def mxnet_baseline_job() -> float:
-    """Import MXNet and make one small array: run it with :func:`run_with_peak_memory`
-    to learn what every measured job pays before it computes anything."""
+def mxnet_baseline_job() -> None:
+    """Import MXNet and make one small array (what every measured job pays first)."""
     from mxnet import np, npx
 
     npx.set_np()
-    return float(np.ones((2, 2)).sum())
+    np.ones((2, 2)).sum().wait_to_read()
+
+
+def measure_mxnet_baseline() -> float:
+    """Peak MiB of a fresh process that only imports MXNet (and d2l_birnn): what
+    every job measured by :func:`measure_forward_backward` pays before it computes."""
+    return run_with_peak_memory(mxnet_baseline_job)[1]
 
 
 # ---------------------------------------------------------------------------
