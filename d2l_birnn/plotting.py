@@ -33,14 +33,12 @@ def _arrow(ax, a, b, color="black", size=(0.72, 0.5), style="-|>", linestyle="-"
                                 linestyle=linestyle, shrinkA=0, shrinkB=0))
 
 
-def draw_birnn_unrolled(num_steps: int = 4, ax=None):
-    """Draw a one-layer bidirectional RNN unrolled over ``num_steps`` steps.
+def _unrolled_layout(num_steps: int, ax):
+    """Axes and box positions shared by the unrolled BiRNN and HMM pictures.
 
-    Bottom to top: inputs ``X_t``; the forward chain ``H_t^f`` (arrows left to
-    right, from ``H_0^f``); the backward chain ``H_t^b`` (arrows right to left,
-    from ``H_{T+1}^b``); their concatenation ``H_t``; the outputs ``O_t``.
-    The two chains are drawn side by side so that no arrow hides a box.
-    Returns the matplotlib ``Axes``.
+    Returns ``(ax, (T, off, gap, rows, xs, fwd, bwd))``: ``rows`` maps a row name
+    (x, f, b, h, o) to its height, ``xs`` are the time steps' centres and
+    ``fwd``/``bwd`` the (x, y) centres of the forward and backward boxes.
     """
     import matplotlib.pyplot as plt
 
@@ -53,6 +51,19 @@ def draw_birnn_unrolled(num_steps: int = 4, ax=None):
     xs = [gap * (t + 1) for t in range(T)]
     fwd = [(x - off, rows["f"]) for x in xs]
     bwd = [(x + off, rows["b"]) for x in xs]
+    return ax, (T, off, gap, rows, xs, fwd, bwd)
+
+
+def draw_birnn_unrolled(num_steps: int = 4, ax=None):
+    """Draw a one-layer bidirectional RNN unrolled over ``num_steps`` steps.
+
+    Bottom to top: inputs ``X_t``; the forward chain ``H_t^f`` (arrows left to
+    right, from ``H_0^f``); the backward chain ``H_t^b`` (arrows right to left,
+    from ``H_{T+1}^b``); their concatenation ``H_t``; the outputs ``O_t``.
+    The two chains are drawn side by side so that no arrow hides a box.
+    Returns the matplotlib ``Axes``.
+    """
+    ax, (T, off, gap, rows, xs, fwd, bwd) = _unrolled_layout(num_steps, ax)
     f0, bT = (xs[0] - gap + off, rows["f"]), (xs[-1] + gap - off, rows["b"])
     _box(ax, f0, r"$H^f_0$", "white")
     _box(ax, bT, rf"$H^b_{{{T + 1}}}$", "white")
@@ -215,17 +226,7 @@ def draw_hmm_messages(num_steps: int = 4, ax=None):
     messages ``rho_t`` (``rho_{t-1} = g(rho_t, x_t)``); their product; and the
     fill-in ``P(x_t | x_-t)``, which never sees ``x_t`` itself. Returns the ``Axes``.
     """
-    import matplotlib.pyplot as plt
-
-    if isinstance(num_steps, bool) or not isinstance(num_steps, int) or not 1 <= num_steps <= 12:
-        raise ValueError(f"num_steps must be an int from 1 to 12, got {num_steps!r}")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(2.1 * num_steps + 2.8, 5.2))
-    T, off, gap = num_steps, 0.45, 2.2
-    rows = {"x": 0.0, "f": 1.2, "b": 2.4, "h": 3.6, "o": 4.8}
-    xs = [gap * (t + 1) for t in range(T)]
-    fwd = [(x - off, rows["f"]) for x in xs]
-    bwd = [(x + off, rows["b"]) for x in xs]
+    ax, (T, off, gap, rows, xs, fwd, bwd) = _unrolled_layout(num_steps, ax)
     for t, x in enumerate(xs, 1):
         _box(ax, (x, rows["x"]), rf"$x_{t}$", "#e5e5e5")
         _box(ax, fwd[t - 1], rf"$\pi_{t}$", FORWARD_COLOR)
