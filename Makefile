@@ -29,8 +29,9 @@ $(VENV)/.kernel: $(VENV)/.installed
 data: venv
 	$(PY) -m d2l_birnn fetch $(if $(DATA_SOURCE),--from $(DATA_SOURCE))
 
+# JupyterLab refuses to run as root unless told; containers often run as root.
 lab: setup
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
 
 lint: venv
 	$(PY) -m ruff check d2l_birnn tests tools benchmarks
