@@ -20,14 +20,12 @@ change is not rewritten. Run it again whenever notebooks change.
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 from pathlib import Path
 
 import nbformat
-
-ROOT = Path(__file__).resolve().parent.parent
+from notebook_files import parse_args, write_notebook
 
 
 def has_picture(cell) -> bool:
@@ -81,22 +79,16 @@ def process(path: Path, write: bool = True) -> bool:
     if not apply(nb):
         return False
     if write:
-        text = nbformat.writes(nb)
-        path.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        write_notebook(path, nb)
     return True
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("notebooks", nargs="*", type=Path,
-                        help="notebooks (default: notebooks/*.ipynb)")
-    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if stale")
-    args = parser.parse_args(argv)
-    paths = args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb"))
-    stale = [p for p in paths if process(p, write=not args.check)]
+    paths, check = parse_args(__doc__.split("\n")[0], argv)
+    stale = [p for p in paths if process(p, write=not check)]
     for path in stale:
-        print(f"{path}: {'slide metadata is stale' if args.check else 'slide metadata updated'}")
-    if args.check and stale:
+        print(f"{path}: {'slide metadata is stale' if check else 'slide metadata updated'}")
+    if check and stale:
         print("run 'make slide-metadata'", file=sys.stderr)
         return 1
     return 0

@@ -11,15 +11,13 @@ setup cell inserted before it instead, so no one's code is overwritten.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 import nbformat
+from notebook_files import parse_args, write_notebook
 
-ROOT = Path(__file__).resolve().parent.parent
-SETUP_CELL = ROOT / "tools" / "setup_cell.py"
-NOTEBOOKS = ROOT / "notebooks"
+SETUP_CELL = Path(__file__).resolve().parent / "setup_cell.py"
 
 
 def setup_source() -> str:
@@ -52,28 +50,20 @@ def sync(path: Path, source: str, write: bool = True) -> str | None:
         nb.cells.insert(at, cell)
         change = f"inserted the setup cell as cell {at}"
     if write:
-        new_text = nbformat.writes(nb)
-        if not new_text.endswith("\n"):
-            new_text += "\n"
-        path.write_text(new_text, encoding="utf-8")
+        write_notebook(path, nb)
     return change
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("notebooks", nargs="*", type=Path,
-                        help="notebooks (default: notebooks/*.ipynb)")
-    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if stale")
-    args = parser.parse_args(argv)
-    paths = args.notebooks or sorted(NOTEBOOKS.glob("*.ipynb"))
+    paths, check = parse_args(__doc__.split("\n")[0], argv)
     source = setup_source()
     stale = 0
     for path in paths:
-        change = sync(path, source, write=not args.check)
+        change = sync(path, source, write=not check)
         if change:
             stale += 1
-            print(f"{path}: {'needs: ' if args.check else ''}{change}")
-    if args.check and stale:
+            print(f"{path}: {'needs: ' if check else ''}{change}")
+    if check and stale:
         print(f"{stale} notebook(s) differ from tools/setup_cell.py: "
               f"run 'make sync-setup-cell'", file=sys.stderr)
         return 1
