@@ -20,6 +20,7 @@ import shutil
 import time
 from pathlib import Path
 
+import mxnet as mx
 import numpy as onp
 from d2l.mxnet import Animator
 from mxnet import autograd, gluon, init, np
@@ -88,8 +89,6 @@ def clip_gradients(grads: list, theta: float) -> None:
     ``g ** 2`` array by array costs ten times as long on the CPU (``**``
     calls ``pow`` for every element).
     """
-    import mxnet as mx
-
     views = [g.as_nd_ndarray() for g in grads]  # same memory, legacy-ndarray view
     sum_sq = mx.nd.multi_sum_sq(*views, num_arrays=len(views))
     scale = mx.nd.minimum(theta / mx.nd.sqrt(mx.nd.sum(sum_sq)), 1.0)
@@ -170,8 +169,6 @@ class _Snapshot:
         tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
-        import mxnet as mx
-
         mx.nd.save(str(tmp / _PARAMS), {k: v.as_nd_ndarray() for k, v in self.params.items()})
         (tmp / _STATES).write_bytes(self.trainer_states)
         (tmp / _META).write_text(json.dumps(self.meta))
@@ -204,8 +201,6 @@ def _check_compatible(path: Path, meta: dict, net, vocab: Vocab) -> None:
 
 
 def _load_checkpoint(path: Path, net, trainer, device) -> None:
-    import mxnet as mx
-
     saved = mx.nd.load(str(path / _PARAMS))
     own = net._collect_params_with_prefix()
     if set(saved) != set(own):
@@ -274,7 +269,6 @@ def train_ch8(net, train_iter, vocab: Vocab, lr: float, num_epochs: int, device,
             net.hybridize(False)
     trainer = gluon.Trainer(net.collect_params(), "sgd", {"learning_rate": lr})
 
-    tokens_per_epoch = 0
     history = TrainingHistory(device=str(device), mode="fast" if fast else "eager")
     path = Path(checkpoint) if checkpoint is not None else None
     if path is not None and path.exists() and not overwrite:
@@ -287,7 +281,7 @@ def train_ch8(net, train_iter, vocab: Vocab, lr: float, num_epochs: int, device,
         _set_rng_state(meta["rng"])
         history.extend(meta["perplexities"])
         history.epoch_seconds = meta["epoch_seconds"]
-        tokens_per_epoch = history.tokens_per_epoch = meta["tokens_per_epoch"]
+        history.tokens_per_epoch = meta["tokens_per_epoch"]
         if meta.get("lr") != lr and verbose:
             print(f"resuming {path} (saved with lr={meta.get('lr')}) with lr={lr}")
         if verbose:
@@ -304,7 +298,7 @@ def train_ch8(net, train_iter, vocab: Vocab, lr: float, num_epochs: int, device,
         return {"model": describe(net), "vocab": list(vocab.idx_to_token), "lr": lr,
                 "epoch": len(history), "perplexities": list(history),
                 "epoch_seconds": list(history.epoch_seconds),
-                "tokens_per_epoch": tokens_per_epoch, "rng": _rng_state()}
+                "tokens_per_epoch": history.tokens_per_epoch, "rng": _rng_state()}
 
     animator = None
     if plot:
@@ -332,7 +326,7 @@ def train_ch8(net, train_iter, vocab: Vocab, lr: float, num_epochs: int, device,
                     f"training stopped in epoch {epoch + 1}: the loss became {ppl} "
                     f"(not finite). The learning rate lr={lr} is probably too high for this model; "
                     f"try lr={lr / 10:g}.{note}")
-            tokens_per_epoch = history.tokens_per_epoch = round(speed * seconds)
+            history.tokens_per_epoch = round(speed * seconds)
             history.append(ppl)
             history.epoch_seconds.append(seconds)
             if path is not None:
