@@ -17,7 +17,7 @@ import argparse
 import platform
 import statistics
 import sys
-import time
+import timeit
 
 import numpy as np
 
@@ -31,11 +31,9 @@ def time_calls(fns: dict, repeats: int) -> dict:
     other jobs on the machine slows all of them rather than only one.
     """
     times: dict = {name: [] for name in fns}
-    for _ in range(repeats):
+    for _ in range(repeats):   # rounds by hand (not timeit.repeat) so that the calls interleave
         for name, fn in fns.items():
-            start = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - start)
+            times[name].append(timeit.timeit(fn, number=1))
     return {name: (min(t), statistics.median(t)) for name, t in times.items()}
 
 

@@ -6,8 +6,25 @@ on top of ``d2l==1.0.3``, with d2l 0.17's semantics.
 
 Importing this package first chooses MXNet's thread count for this machine
 (MXNet reads it once, when it loads) and, on NumPy >= 1.24, restores what
-MXNet 1.9.1 needs from NumPy.
+MXNet 1.9.1 needs from NumPy. It does not load MXNet itself: the names that
+need it (``RNNModel``, ``train_ch8``, ``try_gpu``, ...) are loaded on first use
+(PEP 562), so NumPy-only modules such as ``d2l_birnn.hmm`` import without
+MXNet, pandas or matplotlib.
+
+Modules, one idea each: ``data`` (text, vocabulary, batches, the held-out
+split), ``fill_in`` (the one fill-in task and its scorer), ``ngram`` (count
+models), ``hmm``, ``models`` (Gluon ``RNNModel``), ``scratch`` (the BiRNN in
+``mxnet.np``), ``conversion`` (Gluon <-> scratch weights), ``jacobians``,
+``training`` (``train_ch8``), ``checkpoints``, ``progress`` (the live plot),
+``evaluation``, ``tasks`` (three tasks for bidirectional models), ``cost``,
+``plotting``, ``validation``, ``runtime``, ``compat``, ``colab``, ``doctor``.
+
+Names in the package: ``np`` is always NumPy; MXNet's NumPy interface is
+``mnp`` (``from mxnet import np as mnp``), and ``F.np`` inside ``hybrid_forward``.
+The notebooks follow d2l (``from mxnet import np``) where they teach MXNet code.
 """
+
+import importlib
 
 from . import runtime as _runtime
 
@@ -20,8 +37,6 @@ numpy_patched = _compat.patch_numpy()  # names restored for MXNet; [] on NumPy <
 from . import colab as _colab  # noqa: E402
 
 _colab.preload_cuda11_if_installed()  # Colab GPU runtimes after a restart; a no-op elsewhere
-
-from d2l.mxnet import Accumulator, Animator, Timer, try_gpu  # noqa: E402
 
 from .data import (  # noqa: E402
     DATA_URL,
@@ -37,29 +52,65 @@ from .data import (  # noqa: E402
     read_time_machine,
     seq_data_iter_random,
     seq_data_iter_sequential,
+    split_train_test,
+    time_machine_text,
     tokenize,
 )
 from .hmm import HMM  # noqa: E402
-from .models import BiRNNScratch as BiRNNScratch  # noqa: E402  (re-exported)
-from .models import RNNModel  # noqa: E402
-from .runtime import budget, describe_run, is_quick, mode_name, set_seed  # noqa: E402
-from .training import (  # noqa: E402
-    NonFiniteLossError,
-    TrainingHistory,
-    clip_gradients,
-    grad_clipping,
-    predict_ch8,
-    train_ch8,
-    train_epoch_ch8,
+from .runtime import (  # noqa: E402
+    budget,
+    describe_run,
+    full_mode_value,
+    is_quick,
+    mode_name,
+    quick_mode_notice,
+    set_seed,
 )
 
 __version__ = "0.1.0"
 
+# Names that need MXNet (or d2l, which loads matplotlib and pandas): {name: module}.
+_LAZY = {
+    "Accumulator": "d2l.mxnet", "Animator": "d2l.mxnet", "Timer": "d2l.mxnet",
+    "try_gpu": "d2l.mxnet",
+    "RNNModel": ".models", "BiRNNScratch": ".scratch",
+    "NonFiniteLossError": ".training", "TrainingHistory": ".training",
+    "clip_gradients": ".training", "grad_clipping": ".training", "predict_ch8": ".training",
+    "train_ch8": ".training", "train_epoch_ch8": ".training",
+    # The shipped models of notebook 04 (d2l_birnn/pretrained/) and the in-class exercises.
+    "load_pretrained": ".pretrained", "use_pretrained": ".pretrained",
+    "save_or_compare_pretrained": ".pretrained",
+    "check": ".exercises", "answer": ".exercises",
+}
+
+
+def __getattr__(name: str):
+    """Load an MXNet-dependent name (or submodule) on first use."""
+    if name in _LAZY:
+        module = _LAZY[name]
+        value = getattr(importlib.import_module(module, __name__), name)
+        globals()[name] = value
+        return value
+    try:
+        return importlib.import_module(f".{name}", __name__)
+    except ModuleNotFoundError as e:
+        if e.name != f"{__name__}.{name}":
+            raise
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
 __all__ = [
-    "Accumulator", "Animator", "DATA_URL", "HMM", "NonFiniteLossError", "RNNModel", "SeqDataLoader",
-    "TIME_MACHINE_SHA1", "TIME_MACHINE_URL", "Timer", "TrainingHistory", "Vocab", "budget",
-    "clip_gradients", "count_corpus", "data_dir", "describe_run", "download", "grad_clipping", "is_quick",
-    "load_corpus_time_machine", "load_data_time_machine", "mode_name", "predict_ch8",
-    "read_time_machine", "seq_data_iter_random", "seq_data_iter_sequential", "set_seed",
-    "tokenize", "train_ch8", "train_epoch_ch8", "try_gpu",
+    "Accumulator", "Animator", "BiRNNScratch", "DATA_URL", "HMM", "NonFiniteLossError", "RNNModel",
+    "SeqDataLoader", "TIME_MACHINE_SHA1", "TIME_MACHINE_URL", "Timer", "TrainingHistory", "Vocab",
+    "budget", "clip_gradients", "count_corpus", "data_dir", "describe_run", "download",
+    "grad_clipping", "is_quick", "load_corpus_time_machine", "load_data_time_machine", "mode_name",
+    "predict_ch8", "read_time_machine", "seq_data_iter_random", "seq_data_iter_sequential",
+    "set_seed", "split_train_test", "time_machine_text", "tokenize", "train_ch8",
+    "train_epoch_ch8", "try_gpu",
+    "load_pretrained", "use_pretrained", "save_or_compare_pretrained", "check", "answer",
+    "full_mode_value", "quick_mode_notice",
 ]

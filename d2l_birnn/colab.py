@@ -1,15 +1,19 @@
 """Set up Google Colab for the notebooks: MXNet 1.9.1 (GPU build on a GPU runtime) and d2l.
 
 The first code cell of every notebook (``tools/setup_cell.py``) does nothing
-outside Colab. On Colab it pip-installs this package without its dependencies,
-runs this file with :func:`runpy.run_path` (importing ``d2l_birnn`` would
-import MXNet, which is not installed yet) and calls :func:`setup`. This module
-therefore uses the standard library only.
+outside Colab. On Colab it pip-installs this package without its dependencies
+(from GitHub, or from ``$D2L_BIRNN_SOURCE``, e.g. a local clone in the Colab
+replica test), runs this file with :func:`runpy.run_path` (importing
+``d2l_birnn`` would import MXNet, which is not installed yet) and calls
+:func:`setup`. This module therefore uses the standard library only.
 
-Colab (Python 3.12, NumPy 2, CUDA 12, cuDNN 9) differs from what MXNet 1.9.1
-and d2l 1.0.3 were built for; :func:`setup` deals with each difference:
+Colab (since August 2026: Python 3.13, NumPy 2.1.3, CUDA 12.8, cuDNN 9; its
+pinned past runtime "2026.07": Python 3.12, NumPy 2.0.2) differs from what
+MXNet 1.9.1 and d2l 1.0.3 were built for; :func:`setup` deals with each
+difference:
 
-* ``d2l==1.0.3`` pins ``numpy==1.23.5``, which has no Python 3.12 wheel: d2l is
+* ``d2l==1.0.3`` pins ``numpy==1.23.5``, which has no wheel for Python 3.12 or
+  3.13: d2l is
   installed with ``--no-deps``; what it imports at run time (requests, pandas,
   matplotlib, matplotlib-inline, IPython) Colab has, and anything missing is
   installed unpinned. MXNet is installed with ``--no-deps`` too (it asks for
@@ -25,6 +29,9 @@ and d2l 1.0.3 were built for; :func:`setup` deals with each difference:
   the dynamic loader then finds each library MXNet asks for (by soname)
   already loaded. This works in the running kernel, with no restart; setting
   ``LD_LIBRARY_PATH`` would need one (the loader reads it at process start).
+* Colab has no CJK font: for the Chinese edition (``D2L_BIRNN_LANG=zh``, set by
+  its setup cell) :func:`install_cjk_font` installs WenQuanYi Micro Hei with
+  apt-get and registers it with matplotlib.
 * Before the GPU build is used, a separate Python process loads it and runs a
   bidirectional LSTM (cuDNN) on the GPU. If that fails for any reason, the
   CPU build is installed instead and one message says why. A student never
@@ -71,6 +78,10 @@ CUDA11_WHEELS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("nvidia-nccl-cu11==2.14.3", ("nccl/lib/libnccl.so.2",)),
 )
 CUDA11_DIR_ENV = "D2L_BIRNN_CUDA11_DIR"
+LANG_ENV = "D2L_BIRNN_LANG"  # the notebooks' language, set by the setup cell: "en" or "zh"
+SOURCE_ENV = "D2L_BIRNN_SOURCE"  # where the setup cell installs this package from, if set
+CJK_FONT_PACKAGE = "fonts-wqy-microhei"  # Debian/Ubuntu's WenQuanYi Micro Hei
+CJK_FONT_FILE = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 STATE_DIR = Path.home() / ".cache" / "d2l-birnn"
 LOG = STATE_DIR / "colab-setup.log"
 
@@ -257,6 +268,41 @@ def _check_here(device: str) -> None:
     print("ok", mx.__version__, ctx, float(out.abs().sum().asscalar()) > 0)
 
 
+def register_font(path: Path) -> bool:
+    """Add a font file to matplotlib's font list if matplotlib is loaded; True if added.
+
+    matplotlib lists the system's fonts once; Colab's kernel has it loaded
+    before this cell runs, so a font installed now must be added by hand.
+    """
+    font_manager = sys.modules.get("matplotlib.font_manager")
+    if font_manager is None or not Path(path).exists():
+        return False
+    font_manager.fontManager.addfont(str(path))
+    return True
+
+
+def install_cjk_font() -> str:
+    """WenQuanYi Micro Hei for Chinese text in plots (apt-get; once per runtime).
+
+    Returns the one message to print. Never raises: without the font the
+    notebooks still run, their Chinese labels show as boxes.
+    """
+    if not CJK_FONT_FILE.exists():
+        install = ["apt-get", "install", "-y", "-qq", CJK_FONT_PACKAGE]
+        try:
+            try:
+                _run(install, f"apt-get install {CJK_FONT_PACKAGE}", timeout=600)
+            except SetupError:  # the runtime's package lists may be stale or missing
+                _run(["apt-get", "update", "-qq"], "apt-get update", timeout=600)
+                _run(install, f"apt-get install {CJK_FONT_PACKAGE}", timeout=600)
+        except SetupError as e:
+            return (f"d2l-birnn: the Chinese font ({CJK_FONT_PACKAGE}) could not be installed "
+                    f"({_summary(e)}); plots will show Chinese text as boxes. Details: {LOG}")
+    register_font(CJK_FONT_FILE)
+    return (f"d2l-birnn: Chinese font WenQuanYi Micro Hei installed ({CJK_FONT_PACKAGE}) "
+            f"for the plots.")
+
+
 def _summary(error: Exception) -> str:
     """'<what failed>: <last line of its output>' of a SetupError, on one line."""
     lines = [line.strip() for line in str(error).splitlines() if line.strip()]
@@ -308,11 +354,14 @@ def setup(use_gpu: bool = True) -> str:
         return "gpu" if installed(MXNET_GPU) else "cpu"
     name = gpu_name() if use_gpu else None
     try:
-        return install(name)
+        where = install(name)
     except SetupError as e:
         raise SystemExit(f"d2l-birnn setup failed: {e}\nDetails: {LOG}. Check that the runtime "
                          f"has internet access, then run this cell again (Runtime > Restart "
                          f"session first if MXNet was already imported).") from None
+    if os.environ.get(LANG_ENV) == "zh":
+        print(install_cjk_font())
+    return where
 
 
 if __name__ == "__main__":

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import resource
 import sys
+
+from .validation import positive_int
 
 
 def _child(conn, fn, args, kwargs):
@@ -65,8 +68,7 @@ def make_recurrent_layer(cell: str = "lstm", num_hiddens: int = 64, bidirectiona
         raise ValueError(f"unknown cell {cell!r}: use one of {RECURRENT_CELLS}")
     for name, value in (("num_hiddens", num_hiddens), ("num_layers", num_layers),
                         ("input_size", input_size)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive int, got {value!r}")
+        positive_int(name, value)
     return layers[cell](num_hiddens, num_layers, bidirectional=bidirectional,
                         input_size=input_size)
 
@@ -84,34 +86,31 @@ def time_forward_backward(cell: str = "lstm", num_steps: int = 35, num_hiddens: 
     time is returned: on a shared machine other programs only ever add time.
     Runs in this process; :func:`measure_forward_backward` runs it in a fresh one.
     """
-    import time
+    import timeit
 
     import mxnet as mx
-    from mxnet import autograd, np, npx
+    from mxnet import autograd, npx
+    from mxnet import np as mnp
 
-    if isinstance(num_steps, bool) or not isinstance(num_steps, int) or num_steps < 1:
-        raise ValueError(f"num_steps must be a positive int, got {num_steps!r}")
-    if isinstance(repeats, bool) or not isinstance(repeats, int) or repeats < 1:
-        raise ValueError(f"repeats must be a positive int, got {repeats!r}")
+    positive_int("num_steps", num_steps)
+    positive_int("repeats", repeats)
     npx.set_np()
     mx.random.seed(seed)
     layer = make_recurrent_layer(cell, num_hiddens, bidirectional, num_layers, input_size)
     layer.initialize()
     layer.hybridize(static_alloc=True, static_shape=True)
-    X = np.random.uniform(size=(num_steps, batch_size, input_size))
+    X = mnp.random.uniform(size=(num_steps, batch_size, input_size))
     state = layer.begin_state(batch_size=batch_size)
 
-    def step() -> float:
-        start = time.perf_counter()
+    def step() -> None:
         with autograd.record():
             Y, _ = layer(X, state)
             loss = Y.sum()
         loss.backward()
         mx.nd.waitall()
-        return time.perf_counter() - start
 
     step()  # build the graph and the memory pool
-    return min(step() for _ in range(repeats))
+    return min(timeit.repeat(step, number=1, repeat=repeats))
 
 
 def peak_rss_mib() -> float:
@@ -149,10 +148,11 @@ def measure_forward_backward(cell: str = "lstm", num_steps: int = 35, num_hidden
 
 def mxnet_baseline_job() -> None:
     """Import MXNet and make one small array (what every measured job pays first)."""
-    from mxnet import np, npx
+    from mxnet import np as mnp
+    from mxnet import npx
 
     npx.set_np()
-    np.ones((2, 2)).sum().wait_to_read()
+    mnp.ones((2, 2)).sum().wait_to_read()
 
 
 def measure_mxnet_baseline() -> float:
@@ -177,15 +177,14 @@ def gradient_path_lengths(num_steps: int, bidirectional: bool = False,
     l-1 at step t; a backward cell reads (l, t+1) instead. For one
     unidirectional layer ``L[t, s] = t - s + 1`` for ``s <= t``.
     """
-    import numpy as onp
+    import numpy as np
 
-    for name, value in (("num_steps", num_steps), ("num_layers", num_layers)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive int, got {value!r}")
+    positive_int("num_steps", num_steps)
+    positive_int("num_layers", num_layers)
     T = num_steps
     directions = (1, -1) if bidirectional else (1,)
     NONE = -1  # not reachable
-    lengths = onp.zeros((T, T), dtype=onp.int64)
+    lengths = np.zeros((T, T), dtype=np.int64)
     for s in range(T):
         below = [0 if t == s else NONE for t in range(T)]  # paths into layer 0: x_s itself
         for _ in range(num_layers):
@@ -222,3 +221,54 @@ def chain_lengths(num_steps: int, bidirectional: bool = False, num_layers: int =
     L = gradient_path_lengths(num_steps, bidirectional, num_layers)
     return {"first_output": int(L[0].max()), "loss_1_to_x_1": int(L[0, 0]),
             "longest": int(L.max()), "dependent_pairs": int((L > 0).sum())}
+
+
+# ---------------------------------------------------------------------------
+# The notes' language model: FLOPs per token and a training job to time
+# ---------------------------------------------------------------------------
+def lstm_flops_per_token(vocab_size: int, num_hiddens: int, num_layers: int,
+                         bidirectional: bool, training: bool = True) -> float:
+    """FLOPs to process one token with ``RNNModel(rnn.LSTM(...), vocab_size)``.
+
+    Per direction, layer l does 4 gates of ``(in_l + h) x h`` multiply-adds
+    (in_1 = vocab_size for the one-hot input, in_l = dirs * h above); the
+    output layer does ``dirs * h x vocab_size``. One multiply-add is 2 FLOPs;
+    training (forward + backward) costs about 3x the forward pass. Element-wise
+    work (gates, softmax) is ignored: it is small next to the products.
+    """
+    dirs = 2 if bidirectional else 1
+    macs = 0
+    for layer in range(num_layers):
+        in_size = vocab_size if layer == 0 else dirs * num_hiddens
+        macs += dirs * 4 * num_hiddens * (in_size + num_hiddens)
+    macs += dirs * num_hiddens * vocab_size
+    return 2 * macs * (3 if training else 1)
+
+
+def training_speed_job(bidirectional: bool, fast: bool = True, num_epochs: int = 3,
+              warmup_epochs: int = 1, num_hiddens: int = 256, num_layers: int = 2,
+              lr: float = 1.0, max_tokens: int = 10000, batch_size: int = 32,
+              num_steps: int = 35) -> dict:
+    """Train the notes' language model in this process; return its speed.
+
+    Meant to run in a fresh process: ``run_with_peak_memory(training_speed_job, ...)``.
+
+    The first ``warmup_epochs`` are not timed (graph building, memory pools).
+    Returns ``{"tokens_per_sec", "perplexity", "omp_threads"}``.
+    """
+    from mxnet import npx
+    from mxnet.gluon import rnn
+
+    import d2l_birnn as d2l
+
+    npx.set_np()
+    d2l.set_seed(0)
+    train_iter = d2l.SeqDataLoader(batch_size, num_steps, max_tokens=max_tokens)
+    net = d2l.RNNModel(rnn.LSTM(num_hiddens, num_layers, bidirectional=bidirectional),
+                       len(train_iter.vocab))
+    history = d2l.train_ch8(net, train_iter, train_iter.vocab, lr, warmup_epochs + num_epochs,
+                            d2l.try_gpu(), fast=fast, plot=False, verbose=False)
+    timed = history.epoch_seconds[warmup_epochs:]
+    return {"tokens_per_sec": history.tokens_per_epoch * len(timed) / sum(timed),
+            "perplexity": history[-1],
+            "omp_threads": os.environ.get("OMP_NUM_THREADS", "MXNet default")}

@@ -18,7 +18,9 @@ import urllib.request
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-DATA_URL = "http://d2l-data.s3-accelerate.amazonaws.com/"
+from .validation import positive_int
+
+DATA_URL = "https://d2l-data.s3-accelerate.amazonaws.com/"
 TIME_MACHINE_URL = DATA_URL + "timemachine.txt"
 TIME_MACHINE_SHA1 = "090b5e7e70c295757f55df93cb0a180b9691891a"
 DATA_ENV = "D2L_BIRNN_DATA"
@@ -228,10 +230,7 @@ def load_corpus_time_machine(max_tokens: int = -1) -> tuple[list[int], Vocab]:
 def check_batch_shape(num_tokens: int, batch_size, num_steps) -> None:
     """Raise ``ValueError`` unless the corpus gives at least one batch."""
     for name, value in (("batch_size", batch_size), ("num_steps", num_steps)):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"{name} must be a positive int, got {value!r}")
-        if value <= 0:
-            raise ValueError(f"{name} must be positive, got {value}")
+        positive_int(name, value)
     # The sequential iterator may skip up to num_steps tokens at the start and
     # needs one extra token for the labels.
     needed = batch_size * num_steps + num_steps + 1
@@ -245,7 +244,7 @@ def check_batch_shape(num_tokens: int, batch_size, num_steps) -> None:
 
 def seq_data_iter_random(corpus: Sequence[int], batch_size: int, num_steps: int) -> Iterator:
     """Minibatches of random subsequences (d2l 0.17): yields (X, Y), each (batch_size, num_steps)."""
-    from mxnet import np
+    from mxnet import np as mnp
 
     corpus = corpus[random.randint(0, num_steps - 1):]
     num_subseqs = (len(corpus) - 1) // num_steps
@@ -256,7 +255,7 @@ def seq_data_iter_random(corpus: Sequence[int], batch_size: int, num_steps: int)
         starts = initial_indices[i: i + batch_size]
         X = [corpus[j: j + num_steps] for j in starts]
         Y = [corpus[j + 1: j + 1 + num_steps] for j in starts]
-        yield np.array(X), np.array(Y)
+        yield mnp.array(X), mnp.array(Y)
 
 
 def seq_data_iter_sequential(corpus: Sequence[int], batch_size: int, num_steps: int) -> Iterator:
@@ -265,12 +264,12 @@ def seq_data_iter_sequential(corpus: Sequence[int], batch_size: int, num_steps: 
     Yields (X, Y), each a float32 ``mxnet.np`` array of shape (batch_size, num_steps),
     with ``Y`` = ``X`` shifted by one token.
     """
-    from mxnet import np
+    from mxnet import np as mnp
 
     offset = random.randint(0, num_steps)
     num_tokens = ((len(corpus) - offset - 1) // batch_size) * batch_size
-    Xs = np.array(corpus[offset: offset + num_tokens]).reshape(batch_size, -1)
-    Ys = np.array(corpus[offset + 1: offset + 1 + num_tokens]).reshape(batch_size, -1)
+    Xs = mnp.array(corpus[offset: offset + num_tokens]).reshape(batch_size, -1)
+    Ys = mnp.array(corpus[offset + 1: offset + 1 + num_tokens]).reshape(batch_size, -1)
     num_batches = Xs.shape[1] // num_steps
     for i in range(0, num_steps * num_batches, num_steps):
         yield Xs[:, i: i + num_steps], Ys[:, i: i + num_steps]
@@ -303,3 +302,42 @@ def load_data_time_machine(batch_size: int, num_steps: int, use_random_iter: boo
     """The notes' data: (iterable of (X, Y) batches of shape (batch_size, num_steps), vocab)."""
     data_iter = SeqDataLoader(batch_size, num_steps, use_random_iter, max_tokens)
     return data_iter, data_iter.vocab
+
+
+# ---------------------------------------------------------------------------
+# The whole book as one string, and the one held-out split every notebook uses
+# ---------------------------------------------------------------------------
+def time_machine_text() -> str:
+    """The whole book as one string: lower-case letters and single spaces.
+
+    The lines of :func:`read_time_machine` with the empty ones
+    dropped, joined by spaces (so that words at line ends stay apart; the
+    ``load_corpus_time_machine`` corpus glues them together). 173,427 characters.
+    """
+    return " ".join(line for line in read_time_machine() if line)
+
+
+def split_train_test(seq: Sequence, train_fraction: float = 0.9) -> tuple:
+    """Split a sequence into its first ``train_fraction`` and the rest.
+
+    ``split_train_test(text)`` gives (first 90%, last 10%): the held-out part
+    is a contiguous stretch at the end, never used for counting or training.
+    Every notebook holds out the same text this way: the last 10% of
+    :func:`time_machine_text` (or of its ``load_corpus_time_machine`` corpus).
+    Works for strings, lists and arrays; returns two of the same type.
+    """
+    if not 0 < train_fraction < 1:
+        raise ValueError(f"train_fraction must lie strictly between 0 and 1, got {train_fraction}")
+    cut = int(len(seq) * train_fraction)
+    if cut == 0 or cut == len(seq):
+        raise ValueError(f"a sequence of {len(seq)} tokens is too short to split at "
+                         f"{train_fraction}: one part would be empty")
+    return seq[:cut], seq[cut:]
+
+
+MASK = "<mask>"
+
+
+def char_vocab(text: str) -> Vocab:
+    """Character vocabulary of ``text`` with a ``<mask>`` token (id 1) for blanks."""
+    return Vocab(list(text), reserved_tokens=[MASK])

@@ -90,7 +90,24 @@ def collect() -> tuple[list[tuple[str, str]], list[str]]:
                       f"{os.environ.get(runtime.QUICK_ENV, 'unset')})"))
     except ValueError as e:
         problems.append(str(e))
+    _language_and_font(facts, problems)
     return facts, problems
+
+
+def _language_and_font(facts: list, problems: list) -> None:
+    """The edition's language and the CJK font its Chinese figures use (a problem only in zh)."""
+    from d2l_birnn import fonts, i18n
+
+    try:
+        lang = i18n.language()
+        facts.append(("Language", f"{lang} ({i18n.LANG_ENV}={os.environ.get(i18n.LANG_ENV, 'unset')})"))
+    except ValueError as e:
+        lang = None
+        problems.append(str(e))
+    font = fonts.describe()
+    facts.append(("CJK font", font))
+    if lang == "zh" and (font.startswith("none") or font.startswith("unusable")):
+        problems.append(f"the Chinese edition needs a CJK font: {font}")
 
 
 def _has_cuda(mx) -> bool:

@@ -13,7 +13,8 @@ import collections
 import math
 from collections.abc import Sequence
 
-from mxnet import np, npx
+from mxnet import np as mnp
+from mxnet import npx
 
 from .data import Vocab, check_batch_shape
 from .training import check_prefix
@@ -44,10 +45,10 @@ def _last_outputs(net, windows, device, batch_size: int):
     """
     outs = []
     for i in range(0, len(windows), batch_size):
-        xb = np.array(windows[i: i + batch_size], ctx=device)
+        xb = mnp.array(windows[i: i + batch_size], ctx=device)
         logits, _ = net(xb, net.begin_state(batch_size=xb.shape[0], ctx=device))
         outs.append(logits[-xb.shape[0]:])  # time-major: the last step's rows come last
-    return np.concatenate(outs, axis=0)
+    return mnp.concatenate(outs, axis=0)
 
 
 def next_token_accuracy(net, corpus: Sequence[int], device, num_steps: int = 35,
@@ -76,8 +77,8 @@ def next_token_accuracy(net, corpus: Sequence[int], device, num_steps: int = 35,
     if future:
         X, Y = _windows(corpus, num_steps, num_windows, stride=num_steps)
         for i in range(0, len(X), batch_size):
-            xb = np.array(X[i: i + batch_size], ctx=device)
-            labels = np.array(Y[i: i + batch_size]).T.reshape(-1).as_in_ctx(device)
+            xb = mnp.array(X[i: i + batch_size], ctx=device)
+            labels = mnp.array(Y[i: i + batch_size]).T.reshape(-1).as_in_ctx(device)
             logits, _ = net(xb, net.begin_state(batch_size=xb.shape[0], ctx=device))
             b_nll, b_correct = _score(logits, labels)
             nll, correct = nll + b_nll, correct + b_correct
@@ -85,7 +86,7 @@ def next_token_accuracy(net, corpus: Sequence[int], device, num_steps: int = 35,
         # Windows ending at t = num_steps - 1, ..., predicting x_{t+1}: the same
         # targets as above, shifted past the first window.
         windows = [corpus[t - num_steps + 1: t + 1] for t in range(num_steps - 1, num_steps - 1 + n)]
-        labels = np.array([corpus[t + 1] for t in range(num_steps - 1, num_steps - 1 + n)],
+        labels = mnp.array([corpus[t + 1] for t in range(num_steps - 1, num_steps - 1 + n)],
                           ctx=device)
         nll, correct = _score(_last_outputs(net, windows, device, batch_size), labels)
     ce = nll / n
@@ -104,7 +105,7 @@ def next_token_predictions(net, ids: Sequence[int], vocab: Vocab, device, num_st
     if len(ids) <= num_steps:
         raise ValueError(f"need more than num_steps = {num_steps} tokens, got {len(ids)}")
     if future:
-        logits, _ = net(np.array([list(ids)], ctx=device), net.begin_state(batch_size=1, ctx=device))
+        logits, _ = net(mnp.array([list(ids)], ctx=device), net.begin_state(batch_size=1, ctx=device))
         guesses = logits.argmax(axis=1)[num_steps - 1: len(ids) - 1]
     else:
         windows = [list(ids[t - num_steps + 1: t + 1]) for t in range(num_steps - 1, len(ids) - 1)]
@@ -122,8 +123,8 @@ def text_perplexity(net, text: str, vocab: Vocab, device) -> float:
     if len(text) < 2:
         raise ValueError("text must have at least 2 characters")
     ids = vocab[list(text)]
-    X = np.array([ids[:-1]], ctx=device)
-    labels = np.array(ids[1:], ctx=device)
+    X = mnp.array([ids[:-1]], ctx=device)
+    labels = mnp.array(ids[1:], ctx=device)
     logits, _ = net(X, net.begin_state(batch_size=1, ctx=device))
     log_probs = npx.log_softmax(logits, axis=-1)
     return math.exp(float(-npx.pick(log_probs, labels, axis=-1).mean()))

@@ -27,10 +27,11 @@ underflows, however long the sequence (a true message shrinks like
 distribution ``P(h_t | x_1..x_{t-1})``.
 
 Cost: one step is a (k,) x (k, k) product, so a pass costs O(k^2 T); the
-Python loop runs over time only. A single sequence is propagated without
-renormalising at every step: the mass is checked once per block of steps and
-the block is redone step by step in the rare case where it got too small.
-Equal-length sequences in :meth:`HMM.fit` are propagated together, as a batch.
+Python loop runs over time only. One recursion, :func:`_propagate`, serves
+every pass: one sequence, or equal-length sequences in :meth:`HMM.fit`
+together, as a batch. Where both passes are needed (posterior, fill-in, EM)
+the forward pass over x and the backward pass over x reversed run side by
+side in that one loop, as the two directions of a BiRNN do.
 """
 
 from __future__ import annotations
@@ -41,20 +42,14 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .validation import nonnegative_int, positive_int
+
 #: Sums of a probability vector must be within this of 1.
 ROW_SUM_TOLERANCE = 1e-6
 #: Brute force refuses to enumerate more hidden paths than this (``k ** T``).
 MAX_BRUTE_FORCE_PATHS = 2 ** 22
-# A block of unnormalised steps is accepted when its mass stays above this;
-# otherwise the block is redone with renormalisation after every step.
-_SAFE_MASS = 1e-100
-# At most this many steps between renormalisations (fewer where messages can grow).
-_MAX_BLOCK = 64
-# Precompute the per-symbol step matrices diag(emit[:, v]) @ trans only while
-# they take at most this many floats (2 MiB, so they stay in cache). That saves
-# one NumPy call per step, which matters when k is small and the call overhead
-# dominates; for large k the product dominates and each step multiplies twice.
-_MAX_PRECOMPUTED = 2 ** 18
+# Rescale at least this often (fewer steps where messages can shrink or grow fast).
+_MAX_STEPS_BETWEEN_RESCALING = 32
 
 
 class Messages(NamedTuple):
@@ -145,106 +140,75 @@ def _as_rng(rng) -> np.random.Generator:
 
 
 # ---------------------------------------------------------------------------
-# Passes: the recursion vec_{t+1} = (vec_t * b_t) @ trans, vectorised over states
+# The one recursion: v_{t+1} = (v_t * b_t) @ trans
 # ---------------------------------------------------------------------------
-def _chain(first: np.ndarray, trans: np.ndarray, emit_rows: np.ndarray,
-           symbols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Run ``v_{t+1} = (v_t * emit_rows[symbols[t]]) @ trans`` over one sequence.
+def _rescale_every(emissions: np.ndarray, trans: np.ndarray) -> int:
+    """How many steps may pass between rescalings without under- or overflow.
 
-    ``first`` (k,), ``trans`` (k, k), ``emit_rows`` (V, k) (``emit.T``),
-    ``symbols`` (T,) ints. With ``trans = A`` this is the forward recursion
-    (``v = pi``); with ``trans = A.T`` over the reversed sequence it is the
-    backward one (``v = rho``).
-
-    Returns ``(messages (T+1, k), log_scale (T+1,))``: rows sum to one and the
-    true ``v_t`` is ``exp(log_scale[t]) * messages[t]``. Raises
-    :class:`ZeroProbabilityError` if the mass becomes exactly zero.
+    One step multiplies the mass ``sum(v)`` by at least ``low`` and at most
+    ``high``, the extremes of ``b_t[i] * sum_j trans[i, j]``; so ``n`` steps
+    change it by at most a factor 1e280 either way when
+    ``n * max(-log10 low, log10 high) <= 280``. Every step when some state
+    cannot emit a symbol (``low = 0``), as in notebook 02.
     """
-    k = len(first)
-    used, index = np.unique(symbols, return_inverse=True)
-    if len(used) * k * k <= _MAX_PRECOMPUTED:
-        # One product per step: v @ (diag(b) @ trans).
-        mats = list(emit_rows[used][:, :, None] * trans)
-        steps = [mats[i] for i in index.tolist()]
-
-        def run(v, t0, t1, rows):
-            for m in steps[t0:t1]:
-                rows.append(v)
-                v = v.dot(m)   # faster than v @ m for small arrays
-            return v
-    else:
-        bs = emit_rows[symbols]
-
-        def run(v, t0, t1, rows):
-            for b in bs[t0:t1]:
-                rows.append(v)
-                v = (v * b).dot(trans)
-            return v
-
-    # How much the mass sum(v) can grow in one step; with a block length of
-    # ``block`` it grows by at most growth**block <= 1e100 between checks.
-    growth = float((emit_rows[used].max(axis=0) * trans.sum(axis=1)).max())
-    max_block = _MAX_BLOCK
-    if growth > 1:
-        max_block = max(1, min(_MAX_BLOCK, int(100 / math.log10(growth))))
-    block = max_block
-    T = len(symbols)
-    rows: list[np.ndarray] = []
-    shift = np.zeros(T + 1)   # log of what was divided out before row t was stored
-    log_total = 0.0
-    v = first / first.sum()
-    t0 = 0
-    while t0 < T:
-        t1 = min(t0 + block, T)
-        w = run(v, t0, t1, rows)
-        mass = w.sum()
-        if mass > _SAFE_MASS and math.isfinite(mass):
-            shift[t0:t1] = log_total
-            log_total += math.log(mass)
-            v = w / mass
-            block = min(max_block, 2 * block)
-        else:  # redo the block, renormalising after every step
-            del rows[t0:]
-            for t in range(t0, t1):
-                shift[t] = log_total
-                w = run(v, t, t + 1, rows)
-                mass = w.sum()
-                if not mass > 0:
-                    raise ZeroProbabilityError(t)
-                log_total += math.log(mass)
-                v = w / mass
-            block = max(1, block // 4)
-        t0 = t1
-    rows.append(v)
-    shift[T] = log_total
-    messages = np.array(rows)
-    sums = messages.sum(axis=1)
-    return messages / sums[:, None], shift + np.log(sums)
+    per_state = emissions.reshape(-1, emissions.shape[-1])              # (T [N], k')
+    row_sums = trans.sum(axis=1)
+    low = (per_state.min(axis=0) * row_sums).min()
+    high = (per_state.max(axis=0) * row_sums).max()
+    if not low > 0:
+        return 1
+    decades = max(-math.log10(low), math.log10(high), 1e-3)
+    return int(min(_MAX_STEPS_BETWEEN_RESCALING, max(1, 280 // decades)))
 
 
-def _chain_batch(first: np.ndarray, trans: np.ndarray,
-                 emissions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_chain` for N sequences at once, renormalising every step.
+def _propagate(first: np.ndarray, trans: np.ndarray, emissions: np.ndarray,
+               num_chains: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """Run notebook 02's recursion ``v_{t+1} = (v_t * b_t) @ trans`` for t = 1..T.
 
-    ``emissions`` (T, N, k) holds ``emit[:, x_t]`` for each sequence (time
-    first, so that every step reads and writes contiguous memory). Returns
-    ``(messages (T+1, N, k), log_scale (T+1, N))``.
+    ``emissions`` (T, [N,] c k): ``b_t``, i.e. ``emit[:, x_t]`` of each of N
+    sequences (the N axis is optional); ``first`` (c k,): ``v_1``; ``trans``
+    (c k, c k). With ``trans = A`` over x it is the forward recursion (``v =
+    pi``); with ``trans = A.T`` over x reversed it is the backward one (``v =
+    rho``). ``num_chains = c`` chains of k states can run side by side, e.g.
+    the forward and the backward pass with ``trans`` the block-diagonal
+    ``[[A, 0], [0, A.T]]``, like the two directions of a BiRNN: one loop, one
+    product per step for both. Each chain is rescaled to sum to one every
+    :func:`_rescale_every` steps, so that nothing underflows.
+
+    Returns ``(messages (T+1, [N,] c, k), log_scale (T+1, [N,] c))``: each
+    message sums to one and the true ``v_t`` is ``exp(log_scale[t]) *
+    messages[t]``. Raises :class:`ZeroProbabilityError` ``(t, chain)`` if a
+    mass becomes exactly zero after step t (0-based).
     """
-    T, N, k = emissions.shape
-    messages = np.empty((T + 1, N, k))
-    masses = np.empty((T, N))
-    messages[0] = first / first.sum()
+    every = _rescale_every(emissions, trans)
+    chains = emissions.shape[1:-1] + (num_chains, -1)                 # ([N,] c, k)
+    v = np.zeros(emissions.shape[1:]) + first                          # ([N,] c k)
+    v = (v.reshape(chains) / v.reshape(chains).sum(axis=-1, keepdims=True)).reshape(v.shape)
+    rows, log_masses = [v], [np.zeros(chains[:-1])]
     with np.errstate(divide="ignore", invalid="ignore"):   # a zero mass is reported below
-        for t in range(T):
-            w = (messages[t] * emissions[t]).dot(trans)
-            mass = w.sum(axis=1, out=masses[t])
-            np.divide(w, mass[:, None], out=messages[t + 1])
-    if not np.all(masses > 0):
-        t, n = np.argwhere(~(masses > 0))[0]
-        raise ZeroProbabilityError(int(t), int(n))
-    log_scale = np.zeros((T + 1, N))
-    np.cumsum(np.log(masses), axis=0, out=log_scale[1:])
-    return messages, log_scale
+        for t, b in enumerate(emissions, 1):                           # b: ([N,] c k)
+            v = (v * b).dot(trans)
+            if t % every == 0:
+                mass = v.reshape(chains).sum(axis=-1)                  # ([N,] c)
+                log_masses.append(np.log(mass))
+                v = (v.reshape(chains) / mass[..., None]).reshape(v.shape)
+            rows.append(v)
+        messages = np.array(rows).reshape((len(rows),) + chains)       # (T+1, [N,] c, k)
+        sums = messages.sum(axis=-1)                                   # (T+1, [N,] c)
+    if not np.all(sums > 0):   # zero (or NaN after a zero): x is impossible from there on
+        where = np.argwhere(~(sums > 0))[0]
+        raise ZeroProbabilityError(int(where[0]) - 1, int(where[-1]))
+    # Row t was divided by every mass taken at the steps up to t: the first t // every.
+    divided_out = np.cumsum(log_masses, axis=0)[np.arange(len(rows)) // every]
+    return messages / sums[..., None], divided_out + np.log(sums)
+
+
+def _side_by_side(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The block-diagonal matrix ``[[a, 0], [0, b]]``."""
+    k = len(a)
+    out = np.zeros((2 * k, 2 * k))
+    out[:k, :k], out[k:, k:] = a, b
+    return out
 
 
 class HMM:
@@ -293,8 +257,7 @@ class HMM:
     def random(cls, k: int, num_symbols: int, rng, concentration: float = 1.0) -> HMM:
         """A model whose rows are drawn from Dirichlet(concentration) distributions."""
         for name, value in (("k", k), ("num_symbols", num_symbols)):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-                raise ValueError(f"{name} must be a positive int, got {value!r}")
+            positive_int(name, value)
         if not concentration > 0:
             raise ValueError(f"concentration must be > 0, got {concentration!r}")
         rng = _as_rng(rng)
@@ -308,8 +271,7 @@ class HMM:
 
         ``rng`` is a ``numpy.random.Generator`` or an int seed.
         """
-        if isinstance(T, bool) or not isinstance(T, (int, np.integer)) or T < 1:
-            raise ValueError(f"T must be a positive int, got {T!r}")
+        positive_int("T", T)
         rng = _as_rng(rng)
         k = self.num_states
         cum_start = np.cumsum(self.start).tolist()
@@ -347,12 +309,10 @@ class HMM:
     def _forward_rows(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """pi_1..pi_{T+1} for checked ``x``: (T+1, k) normalised, (T+1,) log scales."""
         try:
-            return _chain(self.start, self.trans, self.emit.T, x)
+            msgs, logs = _propagate(self.start, self.trans, self.emit.T[x])
         except ZeroProbabilityError as e:
-            t = e.args[0]
-            raise ZeroProbabilityError(
-                f"x is impossible under this model: P(x[:{t + 1}]) = 0, the probability "
-                f"drops to 0 at x[{t}] = {x[t]}; its log-likelihood is -inf") from None
+            raise self._impossible(x, e.args[0], forward=True) from None
+        return msgs[:, 0], logs[:, 0]
 
     def _backward_rows(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Backward messages for checked ``x``: (T+1, k) normalised, (T+1,) log scales.
@@ -360,15 +320,37 @@ class HMM:
         Row ``t + 1`` is rho at position t; row 0 is the message one step
         before ``x[0]`` (what :meth:`fill_in` needs when ``x`` is a suffix).
         """
-        T = len(x)
         try:
-            msgs, logs = _chain(np.ones(self.num_states), self.trans.T, self.emit.T, x[::-1])
+            msgs, logs = _propagate(np.ones(self.num_states), self.trans.T, self.emit.T[x[::-1]])
         except ZeroProbabilityError as e:
-            t = T - 1 - e.args[0]
-            raise ZeroProbabilityError(
-                f"x is impossible under this model: P(x[{t}:] | h) = 0 for every state h "
-                f"before x[{t}] = {x[t]}; its log-likelihood is -inf") from None
-        return msgs[::-1], logs[::-1] + math.log(self.num_states)
+            raise self._impossible(x, len(x) - 1 - e.args[0], forward=False) from None
+        return msgs[::-1, 0], logs[::-1, 0] + math.log(self.num_states)
+
+    def _both_rows(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``pi`` (T, k) and ``rho`` (T, k), normalised, of checked ``x`` (``x`` (T,)
+        or N sequences (T, N), then (T, N, k) each), from one loop that runs the
+        forward pass over x and the backward pass over x reversed side by side."""
+        emit = self.emit.T
+        emissions = np.concatenate([emit[x], emit[x[::-1]]], axis=-1)   # (T, [N,] 2k)
+        first = np.concatenate([self.start, np.ones(self.num_states)])
+        try:
+            msgs, logs = _propagate(first, _side_by_side(self.trans, self.trans.T), emissions,
+                                    num_chains=2)
+        except ZeroProbabilityError as e:
+            t, chain = e.args
+            raise self._impossible(x if x.ndim == 1 else x[:, 0],
+                                   t if chain == 0 else len(x) - 1 - t, forward=chain == 0) from None
+        return msgs[:-1, ..., 0, :], msgs[::-1][1:, ..., 1, :], logs[-1, ..., 0]
+
+    @staticmethod
+    def _impossible(x: np.ndarray, t: int, forward: bool) -> ZeroProbabilityError:
+        if forward:
+            return ZeroProbabilityError(
+                f"x is impossible under this model: P(x[:{t + 1}]) = 0, the probability "
+                f"drops to 0 at x[{t}] = {x[t]}; its log-likelihood is -inf")
+        return ZeroProbabilityError(
+            f"x is impossible under this model: P(x[{t}:] | h) = 0 for every state h "
+            f"before x[{t}] = {x[t]}; its log-likelihood is -inf")
 
     def forward(self, x) -> Messages:
         """Forward messages ``pi`` (T, k) (``pi[0] = start``), log scales and log P(x).
@@ -401,8 +383,7 @@ class HMM:
         Proportional to ``pi_t(h) P(x_t | h) rho_t(h)``.
         """
         x = _check_observations(x, self.num_symbols)
-        pi = self._forward_rows(x)[0][:-1]
-        rho = self._backward_rows(x)[0][1:]
+        pi, rho, _ = self._both_rows(x)
         gamma = pi * self.emit.T[x] * rho
         return gamma / gamma.sum(axis=1, keepdims=True)
 
@@ -439,8 +420,7 @@ class HMM:
     def fill_in_all(self, x) -> np.ndarray:
         """``P(x_j | x_-j)`` for every position j at once (each a blank on its own): (T, V)."""
         x = _check_observations(x, self.num_symbols)
-        pi = self._forward_rows(x)[0][:-1]
-        rho = self._backward_rows(x)[0][1:]
+        pi, rho, _ = self._both_rows(x)
         p = (pi * rho) @ self.emit
         return p / p.sum(axis=1, keepdims=True)
 
@@ -461,19 +441,17 @@ class HMM:
         N, T = batch.shape
         k, V = self.num_states, self.num_symbols
         emissions = self.emit.T[batch.T]                                 # (T, N, k)
-        if N == 1:
-            pi, pi_logs = self._forward_rows(batch[0])
-            rho = self._backward_rows(batch[0])[0]
-            pi, rho, loglik = pi[:-1, None], rho[1:, None], float(pi_logs[-1])
-        else:
-            try:
-                pi, pi_logs = _chain_batch(self.start, self.trans, emissions)
-                rho = _chain_batch(np.ones(k), self.trans.T, emissions[::-1])[0][::-1]
-            except ZeroProbabilityError as e:
-                raise ZeroProbabilityError(
-                    f"a training sequence is impossible under the current model "
-                    f"(position {e.args[0]}); start from a model with positive entries") from None
-            pi, rho, loglik = pi[:-1], rho[1:], float(pi_logs[-1].sum())
+        # The two passes one after the other: for a batch the products cost more than the
+        # Python loop, and side by side (block-diagonal) they would cost twice as much.
+        try:
+            pi, pi_logs = _propagate(self.start, self.trans, emissions)
+            rho = _propagate(np.ones(k), self.trans.T, emissions[::-1])[0][::-1]
+        except ZeroProbabilityError:
+            raise ZeroProbabilityError(
+                "a training sequence is impossible under the current model; start from a "
+                "model with positive entries") from None
+        pi, rho = pi[:-1, :, 0], rho[1:, :, 0]                           # (T, N, k) each
+        loglik = float(pi_logs[-1].sum())
         left = pi * emissions                                            # pi_t(i) P(x_t | i)
         right = emissions * rho                                          # P(x_t | j) rho_t(j)
         gamma = left * rho
@@ -503,11 +481,8 @@ class HMM:
         last: the returned model). EM never lets it decrease (up to rounding).
         """
         seqs = cls._as_sequences(sequences)
-        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-            raise ValueError(f"k (number of hidden states) must be a positive int, got {k!r}")
-        if isinstance(num_iters, bool) or not isinstance(num_iters, (int, np.integer)) \
-                or num_iters < 0:
-            raise ValueError(f"num_iters must be an int >= 0, got {num_iters!r}")
+        positive_int("k (number of hidden states)", k)
+        nonnegative_int("num_iters", num_iters)
         largest = max(int(s.max()) for s in seqs)
         if num_symbols is None:
             num_symbols = largest + 1
@@ -531,15 +506,12 @@ class HMM:
             trans_c = np.zeros((k, k))
             emit_c = np.zeros((k, num_symbols))
             total = 0.0
-            for group in groups:
-                # Large batches go through _chain_batch; a few long sequences one by one.
-                parts = [group] if len(group) >= 4 else [g[None] for g in group]
-                for part in parts:
-                    s_c, t_c, e_c, ll = model._expected_counts(part)
-                    start_c += s_c
-                    trans_c += t_c
-                    emit_c += e_c
-                    total += ll
+            for group in groups:   # equal-length sequences, propagated together
+                s_c, t_c, e_c, ll = model._expected_counts(group)
+                start_c += s_c
+                trans_c += t_c
+                emit_c += e_c
+                total += ll
             history.append(total)
             if it == num_iters or (tol is not None and it > 0
                                    and history[-1] - history[-2] < tol):

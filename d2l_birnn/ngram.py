@@ -36,38 +36,14 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .data import Vocab, read_time_machine
+from .data import Vocab
+from .fill_in import score_fill_in
+from .validation import check_int, nonnegative_int
 
 
 # ---------------------------------------------------------------------------
-# Text and held-out split
+# Words
 # ---------------------------------------------------------------------------
-def time_machine_text() -> str:
-    """The whole book as one string: lower-case letters and single spaces.
-
-    The lines of :func:`d2l_birnn.data.read_time_machine` with the empty ones
-    dropped, joined by spaces (so that words at line ends stay apart; the
-    ``load_corpus_time_machine`` corpus glues them together). 173,427 characters.
-    """
-    return " ".join(line for line in read_time_machine() if line)
-
-
-def split_train_test(seq: Sequence, train_fraction: float = 0.9) -> tuple:
-    """Split a sequence into its first ``train_fraction`` and the rest.
-
-    ``split_train_test(text)`` gives (first 90%, last 10%): the held-out part
-    is a contiguous stretch at the end, never used for counting or training.
-    Works for strings, lists and arrays; returns two of the same type.
-    """
-    if not 0 < train_fraction < 1:
-        raise ValueError(f"train_fraction must lie strictly between 0 and 1, got {train_fraction}")
-    cut = int(len(seq) * train_fraction)
-    if cut == 0 or cut == len(seq):
-        raise ValueError(f"a sequence of {len(seq)} tokens is too short to split at "
-                         f"{train_fraction}: one part would be empty")
-    return seq[:cut], seq[cut:]
-
-
 def words_of(text: str) -> list[str]:
     """Lower-case words of ``text`` (letters only; everything else separates)."""
     return re.sub("[^a-z]+", " ", text.lower()).split()
@@ -83,9 +59,8 @@ def context_chain(left: int, right: int) -> list[tuple[int, int]]:
     ``context_chain(2, 2) == [(0, 0), (1, 0), (1, 1), (2, 1), (2, 2)]`` and
     ``context_chain(3, 0) == [(0, 0), (1, 0), (2, 0), (3, 0)]``.
     """
-    for name, value in (("left", left), ("right", right)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ValueError(f"{name} must be an int >= 0 (a number of tokens), got {value!r}")
+    nonnegative_int("left", left, " (a number of tokens)")
+    nonnegative_int("right", right, " (a number of tokens)")
     chain = [(0, 0)]
     a = b = 0
     while (a, b) != (left, right):
@@ -103,7 +78,7 @@ def _added_offset(chain: list[tuple[int, int]], level: int) -> int:
     return -a if a > a0 else b
 
 
-class _Level:
+class _ContextCounts:
     """Counts for one context of the chain.
 
     A context is named by an index into this level's sorted ``keys``, where a
@@ -148,11 +123,10 @@ class CountFiller:
     """
 
     def __init__(self, left: int, right: int, vocab_size: int):
-        if isinstance(vocab_size, bool) or not isinstance(vocab_size, int) or vocab_size < 2:
-            raise ValueError(f"vocab_size must be an int >= 2 (len(vocab)), got {vocab_size!r}")
+        check_int("vocab_size", vocab_size, 2, " (len(vocab))")
         self.levels = context_chain(left, right)
         self.left, self.right, self.vocab_size = left, right, vocab_size
-        self._tables: list[_Level] = []
+        self._tables: list[_ContextCounts] = []
 
     def __repr__(self) -> str:
         kind = "left-only" if self.right == 0 else "two-sided"
@@ -180,7 +154,7 @@ class CountFiller:
             positions, index = positions[keep], index[keep]
             if level > 0:
                 index = index * V + ids[positions + _added_offset(self.levels, level)]
-            table = _Level(np.unique(index), index, ids, positions, V)
+            table = _ContextCounts(np.unique(index), index, ids, positions, V)
             self._tables.append(table)
             index = table.index_of_position
         return self
@@ -257,14 +231,15 @@ class CountFiller:
         return np.array([t.conditional_entropy() for t in self._tables])
 
 
-def fill_scores(model: CountFiller, ids, positions, chunk: int = 2000) -> dict[str, np.ndarray]:
+def fill_scores(model: CountFiller, ids, positions, batch_size: int = 2000) -> dict[str, np.ndarray]:
     """Accuracy and cross-entropy of filling the blanks at ``positions`` of ``ids``.
 
     Returns ``{"accuracy": (L,), "cross_entropy": (L,)}`` with one entry per
     level of the model's chain: the fraction of blanks whose most probable
     token is right, and the mean of ``-log2 p(true token)`` in bits (an upper
-    bound on the conditional entropy of the blank given that context). Blanks
-    are scored ``chunk`` at a time to bound memory for large vocabularies.
+    bound on the conditional entropy of the blank given that context), both
+    from :func:`d2l_birnn.fill_in.score_fill_in`. Blanks are scored
+    ``batch_size`` at a time to bound memory for large vocabularies.
     """
     ids = np.asarray(ids, dtype=np.int64)
     positions = np.asarray(positions, dtype=np.int64)
@@ -273,12 +248,12 @@ def fill_scores(model: CountFiller, ids, positions, chunk: int = 2000) -> dict[s
     L = len(model.levels)
     correct = np.zeros(L)
     bits = np.zeros(L)
-    for start in range(0, len(positions), chunk):
-        pos = positions[start: start + chunk]
-        truth = ids[pos]
+    for start in range(0, len(positions), batch_size):
+        pos = positions[start: start + batch_size]
         for level, probs in model.iter_probabilities(ids, pos):
-            correct[level] += (probs.argmax(axis=1) == truth).sum()
-            bits[level] += -np.log2(probs[np.arange(len(pos)), truth]).sum()
+            scores = score_fill_in(probs, ids[pos])
+            correct[level] += scores["accuracy"] * len(pos)
+            bits[level] += scores["cross_entropy"] * len(pos)
     return {"accuracy": correct / len(positions), "cross_entropy": bits / len(positions)}
 
 
@@ -338,7 +313,7 @@ class BlankGuesser:
     """Guess a typed blank with a left-only and a two-sided count model.
 
     Counts are taken from ``train_text`` only (letters and spaces, e.g. the
-    first 90% of :func:`time_machine_text`): characters with up to
+    first 90% of :func:`d2l_birnn.data.time_machine_text`): characters with up to
     ``max_chars`` tokens of context on a side, words with up to ``max_words``.
     Each guess uses as much context as the sentence has on each side, so with
     nothing after the blank both models are the same left-only model. Models
@@ -378,4 +353,4 @@ class BlankGuesser:
 
 
 __all__ = ["BlankGuesser", "CountFiller", "blank_positions", "context_chain", "fill_scores",
-           "guess_blank", "split_blank", "split_train_test", "time_machine_text", "words_of"]
+           "guess_blank", "split_blank", "words_of"]

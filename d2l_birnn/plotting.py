@@ -1,10 +1,22 @@
 """Figures drawn by code, so that every picture is regenerated and never copied.
 
 Each function draws on a given matplotlib ``Axes`` (or makes a new figure) and
-returns what it drew on.
+returns what it drew on. Every word in a figure comes from the message catalogue
+(:mod:`d2l_birnn.i18n`, language ``$D2L_BIRNN_LANG``); font sizes are relative
+("medium", "large", ...), so a style with larger fonts (projection) scales them all.
 """
 
 from __future__ import annotations
+
+import os as _os
+
+from .i18n import LANG_ENV as _LANG_ENV
+from .i18n import msg
+
+if _os.environ.get(_LANG_ENV, "").strip().lower().startswith("zh"):
+    from .fonts import use_cjk_font as _use_cjk_font
+
+    _use_cjk_font()   # a CJK font first in matplotlib's list (msg() in zh does it too)
 
 # ---------------------------------------------------------------------------
 # Bidirectional RNNs: the unrolled network and who depends on whom
@@ -18,7 +30,7 @@ def _box(ax, xy, label: str, color: str, size=(0.72, 0.5)):
     (x, y), (w, h) = xy, size
     ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.03",
                                 facecolor=color, edgecolor="black", linewidth=1))
-    ax.text(x, y, label, ha="center", va="center", fontsize=11)
+    ax.text(x, y, label, ha="center", va="center", fontsize="large")
 
 
 def _arrow(ax, a, b, color="black", size=(0.72, 0.5), style="-|>", linestyle="-"):
@@ -82,33 +94,40 @@ def draw_birnn_unrolled(num_steps: int = 4, ax=None):
         _arrow(ax, a, b, "#3182bd")
     for a, b in zip([bT] + bwd[::-1][:-1], bwd[::-1]):
         _arrow(ax, a, b, "#e6550d")
-    notes = {"x": "inputs", "f": "forward RNN\n(left to right)",
-             "b": "backward RNN\n(right to left)", "h": r"concatenate $[H^f_t, H^b_t]$",
-             "o": r"outputs $H_t W_{hq} + b_q$"}
+    notes = {"x": msg("plot.birnn.inputs"), "f": msg("plot.birnn.forward"),
+             "b": msg("plot.birnn.backward"), "h": msg("plot.birnn.concat"),
+             "o": msg("plot.birnn.outputs")}
     for key, text in notes.items():
-        ax.text(xs[-1] + gap + 0.15, rows[key], text, ha="left", va="center", fontsize=10)
+        ax.text(xs[-1] + gap + 0.15, rows[key], text, ha="left", va="center", fontsize="medium")
     ax.set_xlim(f0[0] - 0.6, xs[-1] + gap + 2.7)
     ax.set_ylim(-0.5, rows["o"] + 0.5)
     ax.set_aspect("equal")
     ax.axis("off")
-    ax.set_title(f"A bidirectional RNN unrolled over {T} time steps")
+    ax.set_title(msg("plot.birnn.title", T=T))
     return ax
 
 
-def plot_dependency_maps(maps: dict, axes=None, floor: float = 1e-4):
+def plot_dependency_maps(maps: dict, axes=None, floor: float = 1e-4, *, scale: str = "log",
+                         colorbar_label: str | None = None, first_step: int = 0):
     """Heatmaps of ``J[t, s] = ||d o_t / d x_s||`` side by side, one per entry of ``maps``.
 
     ``maps``: {title: array (T, T)} (rows: output step t, columns: input step s),
-    e.g. from :func:`d2l_birnn.models.jacobian_norms`. Colours are logarithmic,
-    relative to each map's largest entry, down to ``floor``; entries that are
-    exactly zero are left white. Returns the list of ``Axes``.
+    e.g. from :func:`d2l_birnn.models.jacobian_norms`. With ``scale="log"``
+    colours are logarithmic, relative to each map's largest entry, down to
+    ``floor``; with ``scale="linear"`` they are the values themselves, from 1
+    to the largest value of all maps (e.g. path lengths from
+    :func:`d2l_birnn.cost.gradient_path_lengths`). Entries that are exactly zero
+    are left white. ``colorbar_label`` defaults to the gradient-norm label;
+    ticks are numbered from ``first_step``. Returns the list of ``Axes``.
     """
     import matplotlib.pyplot as plt
     import numpy as onp
-    from matplotlib.colors import LogNorm
+    from matplotlib.colors import LogNorm, Normalize
 
     if not maps:
         raise ValueError("maps is empty: pass {title: (T, T) array}")
+    if scale not in ("log", "linear"):
+        raise ValueError(f"scale must be 'log' or 'linear', got {scale!r}")
     arrays = {}
     for title, J in maps.items():
         J = onp.asarray(J, dtype=float)
@@ -123,17 +142,22 @@ def plot_dependency_maps(maps: dict, axes=None, floor: float = 1e-4):
         axes = list(axes[0])
     cmap = plt.get_cmap("viridis").copy()
     cmap.set_bad("white")
+    top = max(J.max() for J in arrays.values())
     image = None
     for ax, (title, J) in zip(axes, arrays.items()):
-        rel = onp.ma.masked_equal(J / J.max(), 0.0)
-        image = ax.imshow(rel, cmap=cmap, norm=LogNorm(vmin=floor, vmax=1.0), origin="upper")
+        if scale == "log":
+            shown, norm = J / J.max(), LogNorm(vmin=floor, vmax=1.0)
+        else:
+            shown, norm = J, Normalize(vmin=min(1.0, top), vmax=top)
+        image = ax.imshow(onp.ma.masked_equal(shown, 0.0), cmap=cmap, norm=norm, origin="upper")
         T = J.shape[0]
-        ax.set_xticks(range(T))
-        ax.set_yticks(range(T))
-        ax.set_xlabel("input step $s$")
-        ax.set_ylabel("output step $t$")
-        ax.set_title(title)
-    plt.colorbar(image, ax=axes, label=r"$\|\partial o_t / \partial x_s\|$ / max (white: 0)")
+        ax.set_xticks(range(T), [str(first_step + s) for s in range(T)])
+        ax.set_yticks(range(T), [str(first_step + t) for t in range(T)])
+        ax.set_xlabel(msg("axis.input_step_s"))
+        ax.set_ylabel(msg("axis.output_step_t"))
+        ax.set_title(title)   # the caller's words: pass msg(...) texts
+    label = msg("plot.dependency.colorbar") if colorbar_label is None else colorbar_label
+    plt.colorbar(image, ax=axes, label=label)
     return axes
 
 
@@ -184,9 +208,9 @@ def draw_hmm_trellis(model, x, blank: int, symbols=None, max_bars: int = 12):
     ax_p = fig.add_subplot(grid[:, 1])
     tick_labels = [("_" if t == blank else labels[int(x[t])]) for t in range(T)]
     panels = ((ax_f, fw.messages, range(0, blank + 1), "Blues",
-               r"forward $\pi_t(h) = P(h_t = h \mid x_{<t})$, left of the blank  $\rightarrow$"),
+               msg("plot.trellis.forward")),
               (ax_b, bw.messages, range(blank, T), "Oranges",
-               r"$\leftarrow$  backward $\rho_t(h)$ (normalised), right of the blank"))
+               msg("plot.trellis.backward")))
     for ax, messages, steps, cmap, title in panels:
         steps = list(steps)
         edges = [((t, i), (t + 1, j)) for t in steps[:-1] for i in range(k) for j in range(k)]
@@ -200,21 +224,22 @@ def draw_hmm_trellis(model, x, blank: int, symbols=None, max_bars: int = 12):
         ax.set_xlim(-0.6, T - 0.4)
         ax.set_ylim(k - 0.5, -0.5)
         ax.set_xticks(range(T))
-        ax.set_xticklabels(tick_labels, fontsize=11)
+        ax.set_xticklabels(tick_labels, fontsize="large")
         ax.set_yticks(range(k))
-        ax.set_ylabel("hidden state $h$")
-        ax.set_title(title, fontsize=11)
-    ax_b.set_xlabel(f"observations $x_t$ (the blank is position {blank})")
+        ax.set_ylabel(msg("plot.trellis.hidden_state"))
+        ax.set_title(title, fontsize="medium")
+    ax_b.set_xlabel(msg("plot.trellis.observations", blank=blank))
 
     order = onp.argsort(-both)[:max_bars][::-1]
     ys = onp.arange(len(order))
-    ax_p.barh(ys + 0.2, left[order], height=0.4, color="#9ecae1", label="left only")
-    ax_p.barh(ys - 0.2, both[order], height=0.4, color="#fdae6b", label="both sides")
+    ax_p.barh(ys + 0.2, left[order], height=0.4, color="#9ecae1", label=msg("word.left_only"))
+    ax_p.barh(ys - 0.2, both[order], height=0.4, color="#fdae6b", label=msg("word.both_sides"))
     ax_p.set_yticks(ys)
-    ax_p.set_yticklabels([labels[v] + (" (true)" if v == x[blank] else "") for v in order])
-    ax_p.set_xlabel("probability of the blank")
-    ax_p.set_title(r"$P(x_j \mid x_{<j})$ vs $P(x_j \mid x_{-j})$", fontsize=11)
-    ax_p.legend(loc="lower right", fontsize=9)
+    ax_p.set_yticklabels([msg("plot.trellis.true", symbol=labels[v]) if v == x[blank] else labels[v]
+                          for v in order])
+    ax_p.set_xlabel(msg("plot.trellis.probability"))
+    ax_p.set_title(msg("plot.trellis.compare"), fontsize="medium")
+    ax_p.legend(loc="lower right", fontsize="small")
     return fig
 
 
@@ -244,17 +269,17 @@ def draw_hmm_messages(num_steps: int = 4, ax=None):
         _arrow(ax, a, b, "#3182bd")
     for a, b in zip(bwd[::-1][:-1], bwd[::-1][1:]):
         _arrow(ax, a, b, "#e6550d")
-    notes = {"x": "observations", "f": "forward messages\n" + r"$\pi_{t+1} = f(\pi_t, x_t)$",
-             "b": "backward messages\n" + r"$\rho_{t-1} = g(\rho_t, x_t)$",
+    notes = {"x": msg("plot.hmm.observations"), "f": msg("plot.hmm.forward"),
+             "b": msg("plot.hmm.backward"),
              "h": r"$\pi_t(h)\,\rho_t(h)$",
              "o": r"$\propto \sum_h \pi_t(h)\rho_t(h)P(x_t|h)$"}
     for key, text in notes.items():
-        ax.text(xs[-1] + gap * 0.75, rows[key], text, ha="left", va="center", fontsize=10)
+        ax.text(xs[-1] + gap * 0.75, rows[key], text, ha="left", va="center", fontsize="medium")
     ax.set_xlim(xs[0] - gap + 0.2, xs[-1] + gap + 2.7)
     ax.set_ylim(-0.5, rows["o"] + 0.5)
     ax.set_aspect("equal")
     ax.axis("off")
-    ax.set_title(f"HMM messages over {T} time steps (dashed: $x_t$ skips its own step)")
+    ax.set_title(msg("plot.hmm.title", T=T))
     return ax
 
 
@@ -270,5 +295,5 @@ def draw_hmm_birnn_bridge(num_steps: int = 4):
                                          constrained_layout=True)
     draw_hmm_messages(num_steps, ax=ax_hmm)
     draw_birnn_unrolled(num_steps, ax=ax_rnn)
-    ax_rnn.set_title("Bidirectional RNN: learned $f$ and $g$ (solid: $X_t$ enters its own step)")
+    ax_rnn.set_title(msg("plot.bridge.birnn_title"))
     return fig

@@ -121,3 +121,33 @@ def describe_run() -> str:
     threads = os.environ.get("OMP_NUM_THREADS", "MXNet default")
     return (f"{now} | {platform.system()} {platform.machine()}, {available_cores()} CPU cores | "
             f"MXNet {mx.__version__} on {device}, OMP_NUM_THREADS={threads} | {mode_name()} mode")
+
+
+QUICK_MODE_NOTICE = ("quick mode: the numbers below come from a few epochs and small samples and "
+                     "will differ from the text, which quotes the committed full-mode run")
+
+
+def quick_mode_notice() -> str:
+    """In quick mode, the line a notebook prints near its top; ``''`` in full mode.
+
+    The prose of every notebook quotes the committed full-mode outputs, so in quick mode the
+    reader is told that the numbers will not match: ``print(d2l.quick_mode_notice())``
+    prints nothing visible in full mode and this notice in quick mode.
+    """
+    return QUICK_MODE_NOTICE if is_quick() else ""
+
+
+def full_mode_value(value, label: str = "", fmt: str = "") -> str:
+    """What the full-mode run gives, for a result line printed in quick mode.
+
+    ``f'perplexity {ppl:.2f}{d2l.full_mode_value(1.16)}'`` prints ``perplexity 3.91 (full mode:
+    1.16)`` in quick mode and ``perplexity 1.16`` in full mode (the suffix is ``''``).
+    ``label`` goes before the value (``full_mode_value(1.16, 'perplexity')`` gives
+    `` (full mode: perplexity 1.16)``), ``fmt`` formats it (``fmt='.1%'``). Quote the value
+    as the committed full-mode output prints it: tools/check_prose_numbers.py checks it
+    against that output.
+    """
+    if not is_quick():
+        return ""
+    text = format(value, fmt) if fmt else str(value)
+    return f" (full mode: {label + ' ' if label else ''}{text})"

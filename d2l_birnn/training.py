@@ -7,26 +7,24 @@ Two loops compute the same thing:
 * the *fast* loop (the default) hybridizes the model, clips gradients on the
   device and reads the loss once per epoch, so MXNet never waits for Python.
 
-``train_ch8(..., checkpoint=PATH)`` saves everything needed to resume exactly.
+``train_ch8(..., checkpoint=PATH)`` saves everything needed to resume exactly
+(:mod:`d2l_birnn.checkpoints`); the live plot is :mod:`d2l_birnn.progress`.
 """
 
 from __future__ import annotations
 
-import json
 import math
-import os
-import random
-import shutil
 import time
-from pathlib import Path
 
 import mxnet as mx
-import numpy as onp
-from d2l.mxnet import Animator
-from mxnet import autograd, gluon, init, np
+from mxnet import autograd, gluon, init
+from mxnet import np as mnp
 
+from .checkpoints import Checkpointer, rng_state
 from .data import Vocab
 from .models import describe
+from .progress import PerplexityPlot
+from .validation import nonnegative_int, positive_int
 
 
 class NonFiniteLossError(RuntimeError):
@@ -137,96 +135,40 @@ def train_epoch_ch8(net, train_iter, loss, updater, device, use_random_iter: boo
 
 
 # ---------------------------------------------------------------------------
-# Checkpoints
-# ---------------------------------------------------------------------------
-_PARAMS, _STATES, _META = "model.params", "trainer.states", "meta.json"
-
-
-def _rng_state() -> dict:
-    version, internal, gauss = random.getstate()
-    name, keys, pos, has_gauss, cached = onp.random.get_state()
-    return {"python": [version, list(internal), gauss],
-            "numpy": [name, keys.tolist(), int(pos), int(has_gauss), float(cached)]}
-
-
-def _set_rng_state(s: dict) -> None:
-    version, internal, gauss = s["python"]
-    random.setstate((version, tuple(internal), gauss))
-    name, keys, pos, has_gauss, cached = s["numpy"]
-    onp.random.set_state((name, onp.array(keys, dtype=onp.uint32), pos, has_gauss, cached))
-
-
-class _Snapshot:
-    """The training state at the end of the last completed epoch, in memory."""
-
-    def __init__(self, net, trainer, meta: dict):
-        self.params = {name: p.data().copy() for name, p in net._collect_params_with_prefix().items()}
-        self.trainer_states = trainer._updaters[0].get_states(dump_optimizer=False)
-        self.meta = meta
-
-    def write(self, path: Path) -> None:
-        """Write atomically: a complete new checkpoint replaces the old one."""
-        tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-        mx.nd.save(str(tmp / _PARAMS), {k: v.as_nd_ndarray() for k, v in self.params.items()})
-        (tmp / _STATES).write_bytes(self.trainer_states)
-        (tmp / _META).write_text(json.dumps(self.meta))
-        old = path.with_name(f"{path.name}.old-{os.getpid()}")
-        if path.exists():
-            path.rename(old)
-        tmp.rename(path)
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def _read_checkpoint_meta(path: Path) -> dict:
-    meta_file = path / _META
-    if not meta_file.is_file():
-        raise ValueError(f"{path} exists but is not a checkpoint (no {_META}); it is left as it "
-                         f"is: pass a path that does not exist yet or an earlier checkpoint")
-    return json.loads(meta_file.read_text())
-
-
-def _check_compatible(path: Path, meta: dict, net, vocab: Vocab) -> None:
-    problems = []
-    if meta.get("model") != describe(net):
-        problems.append(f"it holds a {meta.get('model')}, this model is a {describe(net)}")
-    if meta.get("vocab") != list(vocab.idx_to_token):
-        problems.append(f"its vocabulary ({len(meta.get('vocab', []))} tokens) is not this one "
-                        f"({len(vocab)} tokens)")
-    if problems:
-        raise ValueError(f"checkpoint {path} was made by a different run: " + "; ".join(problems)
-                         + ". Use another checkpoint path, or overwrite=True to start afresh "
-                           "and replace it.")
-
-
-def _load_checkpoint(path: Path, net, trainer, device) -> None:
-    saved = mx.nd.load(str(path / _PARAMS))
-    own = net._collect_params_with_prefix()
-    if set(saved) != set(own):
-        raise ValueError(f"checkpoint {path} has parameters {sorted(set(saved) ^ set(own))} that "
-                         f"this model lacks or has extra; it was made by a different model")
-    for name, p in own.items():
-        if tuple(saved[name].shape) != tuple(p.shape):
-            raise ValueError(f"checkpoint {path}: parameter {name} has shape {saved[name].shape}, "
-                             f"this model's is {p.shape}; it was made by a different model")
-    for name, p in own.items():
-        p.set_data(saved[name].as_np_ndarray().as_in_ctx(device))
-    trainer._updaters[0].set_states((path / _STATES).read_bytes())
-
-
-# ---------------------------------------------------------------------------
 # The training loop
 # ---------------------------------------------------------------------------
 def _check_train_args(net, vocab, lr, num_epochs) -> None:
     if not (isinstance(lr, (int, float)) and math.isfinite(lr) and lr > 0):
         raise ValueError(f"lr must be a positive number, got {lr!r}")
-    if isinstance(num_epochs, bool) or not isinstance(num_epochs, int) or num_epochs <= 0:
-        raise ValueError(f"num_epochs must be a positive int, got {num_epochs!r}")
+    positive_int("num_epochs", num_epochs)
     vocab_size = getattr(net, "vocab_size", None)
     if vocab_size is not None and vocab_size != len(vocab):
         raise ValueError(f"the model predicts {vocab_size} tokens but the vocab has {len(vocab)}; "
                          f"build it with d2l.RNNModel(layer, len(vocab))")
+
+
+def _hybridize(net, fast: bool) -> None:
+    """One cached graph per input shape for the fast loop; eager (d2l's way) otherwise."""
+    if isinstance(net, gluon.HybridBlock):
+        if fast:
+            net.hybridize(static_alloc=True, static_shape=True)
+        else:
+            net.hybridize(False)
+
+
+def _check_finite(ppl: float, epoch: int, lr: float, saver: Checkpointer | None) -> None:
+    if not math.isfinite(ppl):
+        note = saver.last_good() if saver is not None else ""
+        raise NonFiniteLossError(
+            f"training stopped in epoch {epoch}: the loss became {ppl} (not finite). The "
+            f"learning rate lr={lr} is probably too high for this model; try lr={lr / 10:g}.{note}")
+
+
+def _checkpoint_meta(net, vocab: Vocab, lr: float, history: TrainingHistory) -> dict:
+    return {"model": describe(net), "vocab": list(vocab.idx_to_token), "lr": lr,
+            "epoch": len(history), "perplexities": list(history),
+            "epoch_seconds": list(history.epoch_seconds),
+            "tokens_per_epoch": history.tokens_per_epoch, "rng": rng_state()}
 
 
 def train_ch8(net, train_iter, vocab: Vocab, lr: float, num_epochs: int, device,
@@ -245,13 +187,15 @@ def train_ch8(net, train_iter, vocab: Vocab, lr: float, num_epochs: int, device,
 
     * ``fast``: hybridized model, clipping and loss on the device (default).
       ``fast=False`` runs d2l's eager loop.
-    * ``checkpoint``: a directory. Saved every ``checkpoint_every`` epochs, at
-      the end, and when interrupted (KeyboardInterrupt); calling again with the
-      same path resumes where it stopped, with the same data order. A
-      checkpoint of another model or vocab is refused; an existing checkpoint is
-      only replaced by a fresh run when ``overwrite=True``. (MXNet cannot
-      report its random generator's state, so layers that draw random numbers
-      while training, such as dropout, resume with a generator seeded afresh.)
+    * ``checkpoint``: a directory (see :mod:`d2l_birnn.checkpoints`). Saved every
+      ``checkpoint_every`` epochs, at the end, and when interrupted
+      (KeyboardInterrupt); calling again with the same path resumes where it
+      stopped, with the same data order. A checkpoint of another model or vocab
+      is refused, a damaged one is reported and left alone; an existing
+      checkpoint is only replaced by a fresh run when ``overwrite=True``.
+      (MXNet cannot report its random generator's state, so layers that draw
+      random numbers while training, such as dropout, resume with a generator
+      seeded afresh.)
     * ``plot``: the live perplexity plot (d2l's ``Animator``).
     * ``callback(epoch, perplexity)``: called after every epoch.
 
@@ -262,91 +206,38 @@ def train_ch8(net, train_iter, vocab: Vocab, lr: float, num_epochs: int, device,
     _check_train_args(net, vocab, lr, num_epochs)
     loss = gluon.loss.SoftmaxCrossEntropyLoss()
     net.initialize(ctx=device, force_reinit=True, init=init.Normal(0.01))
-    if isinstance(net, gluon.HybridBlock):
-        if fast:
-            net.hybridize(static_alloc=True, static_shape=True)
-        else:
-            net.hybridize(False)
+    _hybridize(net, fast)
     trainer = gluon.Trainer(net.collect_params(), "sgd", {"learning_rate": lr})
-
     history = TrainingHistory(device=str(device), mode="fast" if fast else "eager")
-    path = Path(checkpoint) if checkpoint is not None else None
-    if path is not None and path.exists() and not overwrite:
-        meta = _read_checkpoint_meta(path)
-        _check_compatible(path, meta, net, vocab)
-        # Materialise deferred shapes with one forward pass, then load.
-        X, _ = next(iter(train_iter))
-        net(X.as_in_ctx(device), net.begin_state(batch_size=X.shape[0], ctx=device))
-        _load_checkpoint(path, net, trainer, device)
-        _set_rng_state(meta["rng"])
-        history.extend(meta["perplexities"])
-        history.epoch_seconds = meta["epoch_seconds"]
-        history.tokens_per_epoch = meta["tokens_per_epoch"]
-        if meta.get("lr") != lr and verbose:
-            print(f"resuming {path} (saved with lr={meta.get('lr')}) with lr={lr}")
-        if verbose:
-            print(f"resuming from {path}: {len(history)} epochs done")
-    elif path is not None and path.exists():
-        _read_checkpoint_meta(path)  # overwrite=True replaces checkpoints, never other folders
-        if verbose:
-            print(f"starting afresh: {path} will be replaced at the first save")
-
-    def updater(batch_size):
-        trainer.step(batch_size)
-
-    def make_meta() -> dict:
-        return {"model": describe(net), "vocab": list(vocab.idx_to_token), "lr": lr,
-                "epoch": len(history), "perplexities": list(history),
-                "epoch_seconds": list(history.epoch_seconds),
-                "tokens_per_epoch": history.tokens_per_epoch, "rng": _rng_state()}
-
-    animator = None
-    if plot:
-        animator = Animator(xlabel="epoch", ylabel="perplexity", legend=["train"],
-                            xlim=[1 if num_epochs < 10 else 10, max(num_epochs, 2)])
-        step = 10 if num_epochs >= 10 else 1
-        for e, p in enumerate(history, 1):
-            if e % step == 0:
-                animator.add(e, [p])
-
-    snapshot = None
-    saved_epoch = len(history)
-    ppl = history[-1] if history else float("nan")
-    speed = float("nan")
+    saver = None
+    if checkpoint is not None:
+        saver = Checkpointer(checkpoint, checkpoint_every, overwrite, verbose)
+        saver.resume(net, trainer, vocab, lr, train_iter, device, history)
+    animator = PerplexityPlot(num_epochs, history) if plot else None
+    ppl, speed = (history[-1] if history else float("nan")), float("nan")
     try:
-        for epoch in range(len(history), num_epochs):
+        for epoch in range(len(history) + 1, num_epochs + 1):
             start = time.perf_counter()
-            ppl, speed = train_epoch_ch8(net, train_iter, loss, updater, device, use_random_iter,
-                                         fast=fast)
+            ppl, speed = train_epoch_ch8(net, train_iter, loss, trainer.step, device,
+                                         use_random_iter, fast=fast)
             seconds = time.perf_counter() - start
-            if not math.isfinite(ppl):
-                note = (f" The last good checkpoint, {path} (epoch {saved_epoch}), is intact."
-                        if path is not None and saved_epoch else "")
-                raise NonFiniteLossError(
-                    f"training stopped in epoch {epoch + 1}: the loss became {ppl} "
-                    f"(not finite). The learning rate lr={lr} is probably too high for this model; "
-                    f"try lr={lr / 10:g}.{note}")
-            history.tokens_per_epoch = round(speed * seconds)
+            _check_finite(ppl, epoch, lr, saver)
             history.append(ppl)
             history.epoch_seconds.append(seconds)
-            if path is not None:
-                snapshot = _Snapshot(net, trainer, make_meta())
-                if len(history) % checkpoint_every == 0 or len(history) == num_epochs:
-                    snapshot.write(path)
-                    saved_epoch = len(history)
-            if animator is not None and ((epoch + 1) % step == 0):
-                animator.add(epoch + 1, [ppl])
+            history.tokens_per_epoch = round(speed * seconds)
+            if saver is not None:
+                saver.epoch_done(net, trainer, _checkpoint_meta(net, vocab, lr, history),
+                                 num_epochs)
+            if animator is not None:
+                animator.add(epoch, ppl)
             if callback is not None:
-                callback(epoch + 1, ppl)
+                callback(epoch, ppl)
     except KeyboardInterrupt:
-        if snapshot is not None and saved_epoch != snapshot.meta["epoch"]:
-            snapshot.write(path)
-            print(f"interrupted: saved {snapshot.meta['epoch']} completed epochs to {path}; "
-                  f"call train_ch8 again with checkpoint={str(path)!r} to resume")
+        if saver is not None:
+            saver.interrupted()
         raise
-
     if verbose:
-        if history.epoch_seconds[-1:] and not math.isfinite(speed):
+        if not math.isfinite(speed):  # every epoch was done before (resumed)
             speed = history.tokens_per_sec
         print(f"perplexity {ppl:.1f}, {speed:.1f} tokens/sec on {str(device)}")
     for prefix in ("time traveller", "traveller"):
@@ -378,13 +269,12 @@ def predict_ch8(prefix: str, num_preds: int, net, vocab: Vocab, device) -> str:
     Returns the prefix followed by ``num_preds`` predicted characters.
     """
     check_prefix(prefix, vocab)
-    if isinstance(num_preds, bool) or not isinstance(num_preds, int) or num_preds < 0:
-        raise ValueError(f"num_preds must be an int >= 0, got {num_preds!r}")
+    nonnegative_int("num_preds", num_preds)
     state = net.begin_state(batch_size=1, ctx=device)
     outputs = [vocab[prefix[0]]]
 
     def get_input():
-        return np.array([outputs[-1]], ctx=device).reshape((1, 1))
+        return mnp.array([outputs[-1]], ctx=device).reshape((1, 1))
 
     for y in prefix[1:]:  # warm-up
         _, state = net(get_input(), state)

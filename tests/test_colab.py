@@ -24,10 +24,12 @@ import pytest
 from d2l_birnn import colab
 
 ROOT = Path(__file__).resolve().parent.parent
-SETUP_CELL = (ROOT / "tools" / "setup_cell.py").read_text(encoding="utf-8")
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 sys.path.insert(0, str(ROOT / "tools"))
+import setup_cell  # noqa: E402
 import sync_setup_cell  # noqa: E402
+
+SETUP_CELL = setup_cell.setup_cell_source()
 
 # ---------------------------------------------------------------------------
 # The setup cell
@@ -47,28 +49,59 @@ def test_setup_cell_does_nothing_outside_colab(monkeypatch):
     assert set(namespace) - {"__builtins__"} == {"sys"}
 
 
-def test_setup_cell_on_colab_installs_the_package_then_runs_colab_setup(monkeypatch):
+def run_cell_on_fake_colab(monkeypatch, source: str) -> dict:
+    """Run a setup cell with google.colab present, recording pip and colab.setup calls."""
     monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
-    pip_calls, setup_calls, run_paths = [], [], []
-    monkeypatch.setattr(subprocess, "run", lambda args, **kw: pip_calls.append((args, kw)))
+    calls = {"pip": [], "run_path": [], "setup": [], "lang": []}
+    monkeypatch.setattr(subprocess, "run", lambda args, **kw: calls["pip"].append((args, kw)))
 
     def run_path(path):
-        run_paths.append(path)
-        return {"setup": lambda: setup_calls.append(True)}
+        calls["run_path"].append(path)
+        return {"setup": lambda: calls["setup"].append(os.environ[colab.LANG_ENV])}
 
     monkeypatch.setattr(runpy, "run_path", run_path)
-    exec(compile(SETUP_CELL, "setup_cell.py", "exec"), {})
-    [(args, kwargs)] = pip_calls
+    exec(compile(source, "setup_cell.py", "exec"), {})
+    return calls
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_setup_cell_on_colab_installs_the_package_then_runs_colab_setup(monkeypatch, language):
+    monkeypatch.delenv(colab.SOURCE_ENV, raising=False)
+    monkeypatch.setenv(colab.LANG_ENV, "xx")
+    calls = run_cell_on_fake_colab(monkeypatch, setup_cell.setup_cell_source(language))
+    [(args, kwargs)] = calls["pip"]
     assert args[:4] == [sys.executable, "-m", "pip", "install"]
-    assert "--no-deps" in args and "--ignore-requires-python" in args  # Colab: Python 3.12
+    assert "--no-deps" in args and "--ignore-requires-python" in args
     assert args[-1] == "git+https://github.com/d2l-birnn/d2l-birnn" and kwargs == {"check": True}
-    assert [Path(p).resolve() for p in run_paths] == [ROOT / "d2l_birnn" / "colab.py"]
-    assert setup_calls == [True]
+    assert [Path(p).resolve() for p in calls["run_path"]] == [ROOT / "d2l_birnn" / "colab.py"]
+    assert calls["setup"] == [language], "colab.setup sees the notebooks' language"
 
 
-def test_setup_cell_is_short():
+def test_setup_cell_installs_from_the_source_given(monkeypatch, tmp_path):
+    """The Colab replica installs the package from a local clone."""
+    monkeypatch.setenv(colab.SOURCE_ENV, str(tmp_path))
+    calls = run_cell_on_fake_colab(monkeypatch, SETUP_CELL)
+    assert calls["pip"][0][0][-1] == str(tmp_path)
+
+
+def test_setup_cell_is_a_short_collapsed_form_cell():
     lines = [line for line in SETUP_CELL.splitlines() if line.strip()]
-    assert len(lines) <= 16, "keep the logic in d2l_birnn/colab.py"
+    assert len(lines) <= 14, "keep the logic in d2l_birnn/colab.py"
+    assert lines[0] == '# @title Setup (runs only on Google Colab) { display-mode: "form" }'
+    assert all(len(line) <= 100 for line in lines)
+    compile(SETUP_CELL, "setup_cell.py", "exec")
+
+
+def test_setup_cells_of_two_languages_differ_only_in_words_and_the_language():
+    en, zh = setup_cell.setup_cell_source("en"), setup_cell.setup_cell_source("zh")
+    compile(zh, "setup_cell.py", "exec")
+    differ = [(a, b) for a, b in zip(en.splitlines(), zh.splitlines()) if a != b]
+    assert len(en.splitlines()) == len(zh.splitlines())
+    assert all(a.startswith("#") and b.startswith("#") or "D2L_BIRNN_LANG" in a
+               for a, b in differ), differ
+    assert 'os.environ["D2L_BIRNN_LANG"] = "zh"' in zh
+    with pytest.raises(ValueError, match="no setup cell text for language 'fr'.*TEXTS"):
+        setup_cell.setup_cell_source("fr")
 
 
 def test_colab_py_runs_as_a_file_with_the_standard_library_only():
@@ -130,6 +163,15 @@ def test_sync_inserts_the_setup_cell_rather_than_overwrite_code(tmp_path):
     assert sync_setup_cell.main([str(path)]) == 0
     nb = nbformat.read(path, as_version=4)
     assert [c.source for c in nb.cells[1:3]] == [SETUP_CELL.rstrip("\n"), "import d2l_birnn as d2l"]
+
+
+def test_another_edition_syncs_its_own_language(tmp_path):
+    path = tmp_path / "99_test.ipynb"
+    make_notebook(path, "import d2l_birnn as d2l")
+    zh = setup_cell.setup_cell_source("zh")
+    assert sync_setup_cell.sync(path, zh) == "inserted the setup cell as cell 1"
+    assert sync_setup_cell.sync(path, zh) is None
+    assert nbformat.read(path, as_version=4).cells[1].source == zh
 
 
 # ---------------------------------------------------------------------------
@@ -249,7 +291,7 @@ class FakeColab:
         self.failing = failing
         self.preloaded = 0
         monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
-        monkeypatch.delitem(sys.modules, "mxnet")
+        monkeypatch.delitem(sys.modules, "mxnet", raising=False)
         monkeypatch.setattr(colab, "LOG", tmp_path / "setup.log")
         monkeypatch.setattr(colab, "gpu_name", lambda: gpu)
         monkeypatch.setattr(colab, "installed", lambda dist: self.installed.get(dist))
@@ -363,6 +405,56 @@ def test_readme_links_use_the_same_repository():
     for url in re.findall(r"https://(?:colab\.research\.google\.com/github|mybinder\.org/v2/gh)"
                           r"/([\w.-]+/[\w.-]+)", readme):
         assert url == f"{owner}/{name}", "README and tools/setup_cell.py name different repositories"
+
+
+# ---------------------------------------------------------------------------
+# The Chinese edition's font (Colab has no CJK font)
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language, font_installed", [("zh", True), ("en", False)])
+def test_setup_installs_a_cjk_font_only_for_the_chinese_edition(monkeypatch, tmp_path, capsys,
+                                                                 language, font_installed):
+    fake = FakeColab(monkeypatch, tmp_path, gpu=None)
+    monkeypatch.setattr(colab, "CJK_FONT_FILE", tmp_path / "wqy-microhei.ttc")
+    monkeypatch.setenv(colab.LANG_ENV, language)
+    assert colab.setup() == "cpu"
+    apt = [c for c in fake.commands if c[0] == "apt-get"]
+    out = capsys.readouterr().out
+    if font_installed:
+        assert apt == [["apt-get", "install", "-y", "-qq", "fonts-wqy-microhei"]]
+        assert out.count("Chinese font") == 1 and "installed (fonts-wqy-microhei)" in out
+    else:
+        assert apt == [] and "font" not in out
+
+
+def test_cjk_font_install_retries_after_apt_get_update_and_never_raises(monkeypatch, tmp_path):
+    fake = FakeColab(monkeypatch, tmp_path, gpu=None, failing=("fonts-wqy-microhei",))
+    monkeypatch.setattr(colab, "CJK_FONT_FILE", tmp_path / "wqy-microhei.ttc")
+    message = colab.install_cjk_font()
+    assert [c[:2] for c in fake.commands] == [["apt-get", "install"], ["apt-get", "update"],
+                                              ["apt-get", "install"]]
+    assert "could not be installed" in message and "boxes" in message
+
+
+def test_cjk_font_already_there_is_not_installed_again(monkeypatch, tmp_path):
+    fake = FakeColab(monkeypatch, tmp_path, gpu=None)
+    font = tmp_path / "wqy-microhei.ttc"
+    font.write_bytes(b"")
+    monkeypatch.setattr(colab, "CJK_FONT_FILE", font)
+    monkeypatch.setattr(colab, "register_font", lambda path: True)
+    assert "installed" in colab.install_cjk_font() and fake.commands == []
+
+
+def test_register_font_adds_a_real_font_to_matplotlib():
+    import matplotlib
+    from matplotlib import font_manager
+
+    path = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSerif.ttf"
+    before = len(font_manager.fontManager.ttflist)
+    assert colab.register_font(path) is True
+    assert len(font_manager.fontManager.ttflist) == before + 1
+    assert colab.register_font(Path("/nonexistent/font.ttc")) is False
 
 
 def test_setup_can_be_told_to_use_the_cpu(monkeypatch, tmp_path):

@@ -97,7 +97,7 @@ def test_patch_numpy_restores_every_missing_name_once():
 
 
 def test_restore_table_is_well_formed():
-    kinds = {"builtin", "constant", "alias", "replacement", "expired", "stand-in"}
+    kinds = {"builtin", "constant", "alias", "replacement", "expired"}
     assert compat.RESTORE, "the generated table is empty"
     for path, (kind, value) in compat.RESTORE.items():
         assert kind in kinds, path
@@ -162,18 +162,6 @@ def test_a_replacement_missing_from_numpy_becomes_a_clear_stand_in():
     got = compat.restored_value(fake, "trapz", "replacement", "trapezoid")
     with pytest.raises(compat.RemovedFromNumPyError, match="numpy.trapz.*numpy.trapezoid"):
         got([1.0, 2.0])
-
-
-def test_stand_in_says_what_was_removed_and_what_to_do():
-    fake = types.ModuleType("numpy")
-    fake.__version__ = "2.4.0"
-    got = compat.restored_value(fake, "who", "stand-in", "Use `locals()` instead.")
-    assert got.__name__ == "who"
-    with pytest.raises(compat.RemovedFromNumPyError) as error:
-        got()
-    message = str(error.value)
-    assert "numpy.who" in message and "Use `locals()` instead." in message
-    assert "NumPy 1.23.5" in message
 
 
 def test_unknown_kind_is_a_clear_error():

@@ -107,3 +107,12 @@ def test_measure_forward_backward_runs_in_a_fresh_process():
     assert baseline - 50 < peak < parent - 500
     with pytest.raises(RuntimeError, match="unknown cell"):
         cost.measure_forward_backward("nope", 4, 8)
+
+
+def test_flops_of_the_notes_model():
+    # layer 1: 2 dirs x 4 gates x 256 x (28 + 256); layer 2: 2 x 4 x 256 x (512 + 256); dense 512 x 28
+    macs = 2 * 4 * 256 * (28 + 256) + 2 * 4 * 256 * (512 + 256) + 512 * 28
+    assert cost.lstm_flops_per_token(28, 256, 2, True) == 2 * 3 * macs
+    assert cost.lstm_flops_per_token(28, 256, 2, True, training=False) == 2 * macs
+    uni = cost.lstm_flops_per_token(28, 256, 2, False)
+    assert 2.5 < cost.lstm_flops_per_token(28, 256, 2, True) / uni < 2.8  # more than 2x

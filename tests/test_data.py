@@ -110,10 +110,10 @@ def test_random_loader_begins_afresh_each_epoch():
 
 
 @pytest.mark.parametrize("batch_size,num_steps,match", [
-    (0, 35, "batch_size must be positive"),
-    (-1, 35, "batch_size must be positive"),
-    (32, 0, "num_steps must be positive"),
-    (32, -5, "num_steps must be positive"),
+    (0, 35, "batch_size must be a positive int"),
+    (-1, 35, "batch_size must be a positive int"),
+    (32, 0, "num_steps must be a positive int"),
+    (32, -5, "num_steps must be a positive int"),
     (2.5, 35, "batch_size must be a positive int"),
     (1000, 35, "too short for batch_size=1000"),
     (32, 400, "lower batch_size or num_steps"),

@@ -205,12 +205,37 @@ def test_backward_messages_that_grow_stay_finite():
     assert model.forward(x).log_likelihood == pytest.approx(2000 * math.log(1 / 3), rel=1e-12)
 
 
-def test_both_step_forms_agree(monkeypatch):
+def test_rescaling_every_step_gives_the_same_results(monkeypatch):
     model, x = random_case(4, 6, 300, seed=6)
-    precomputed = model.posterior(x), model.log_likelihood(x)
-    monkeypatch.setattr(hmm, "_MAX_PRECOMPUTED", 0)   # per-step (v * b) @ trans instead
-    np.testing.assert_allclose(model.posterior(x), precomputed[0], rtol=1e-12)
-    assert model.log_likelihood(x) == pytest.approx(precomputed[1], rel=1e-13)
+    assert hmm._rescale_every(model.emit.T[x], model.trans) > 1
+    blocks = model.posterior(x), model.log_likelihood(x)
+    monkeypatch.setattr(hmm, "_MAX_STEPS_BETWEEN_RESCALING", 1)   # as notebook 02 does
+    np.testing.assert_allclose(model.posterior(x), blocks[0], rtol=1e-12)
+    assert model.log_likelihood(x) == pytest.approx(blocks[1], rel=1e-13)
+
+
+def test_a_batch_of_sequences_is_propagated_like_each_one_alone():
+    model, _ = random_case(3, 5, 1, seed=8)
+    batch = np.random.default_rng(0).integers(0, 5, size=(40, 3))   # (T, N)
+    pi, rho, loglik = model._both_rows(batch)
+    for n in range(3):
+        forward, backward = model.forward(batch[:, n]), model.backward(batch[:, n])
+        np.testing.assert_allclose(pi[:, n], forward.messages, rtol=1e-12)
+        np.testing.assert_allclose(rho[:, n], backward.messages, rtol=1e-12)
+        assert loglik[n] == pytest.approx(forward.log_likelihood, rel=1e-12)
+
+
+def test_forward_and_backward_side_by_side_equal_each_alone():
+    model, x = random_case(4, 6, 500, seed=9)
+    pi, rho, loglik = model._both_rows(x)
+    np.testing.assert_allclose(pi, model.forward(x).messages, rtol=1e-12)
+    np.testing.assert_allclose(rho, model.backward(x).messages, rtol=1e-12)
+    assert loglik == pytest.approx(model.log_likelihood(x), rel=1e-12)
+
+
+def test_a_state_that_cannot_emit_a_symbol_rescales_every_step():
+    model = HMM([0.5, 0.5], [[0.9, 0.1], [0.1, 0.9]], [[1.0, 0.0], [0.5, 0.5]])
+    assert hmm._rescale_every(model.emit.T[[0, 1]], model.trans) == 1
 
 
 def test_impossible_sequences():

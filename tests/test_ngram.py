@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from d2l_birnn import ngram
+from d2l_birnn import data, ngram
 from d2l_birnn.data import Vocab
 
 
@@ -18,15 +18,15 @@ def ids_of(text: str, vocab: Vocab) -> np.ndarray:
 # ---------------------------------------------------------------------------
 def test_split_train_test_is_first_and_last_part():
     text = "abcdefghij"
-    train, test = ngram.split_train_test(text, 0.9)
+    train, test = data.split_train_test(text, 0.9)
     assert (train, test) == ("abcdefghi", "j")
-    train, test = ngram.split_train_test(list(range(20)), 0.75)
+    train, test = data.split_train_test(list(range(20)), 0.75)
     assert train == list(range(15)) and test == list(range(15, 20))
 
 
 def test_split_train_test_on_the_book_holds_out_the_end():
-    text = ngram.time_machine_text()
-    train, test = ngram.split_train_test(text)
+    text = data.time_machine_text()
+    train, test = data.split_train_test(text)
     assert train + test == text                       # nothing lost, nothing repeated
     assert len(train) == int(0.9 * len(text))
     assert text.endswith(test) and not text.startswith(test)
@@ -37,9 +37,9 @@ def test_split_train_test_on_the_book_holds_out_the_end():
 @pytest.mark.parametrize("fraction", [0, 1, 1.5, -0.1])
 def test_split_train_test_rejects_bad_fractions(fraction):
     with pytest.raises(ValueError, match="train_fraction"):
-        ngram.split_train_test("abcdef", fraction)
+        data.split_train_test("abcdef", fraction)
     with pytest.raises(ValueError, match="too short"):
-        ngram.split_train_test("ab", 0.1)
+        data.split_train_test("ab", 0.1)
 
 
 def test_held_out_text_is_never_counted():
@@ -47,7 +47,7 @@ def test_held_out_text_is_never_counted():
     it counted the training tokens only, a context that occurs only in the
     held-out text backs off, and scoring held-out text changes no count."""
     text = "the cat sat on the mat " * 20 + "a dog zzz ran"
-    train, test = ngram.split_train_test(text, 0.9)
+    train, test = data.split_train_test(text, 0.9)
     assert "zzz" in test and "zzz" not in train
     vocab = Vocab(list(text))
     model = ngram.CountFiller(2, 2, len(vocab)).fit(ids_of(train, vocab))
@@ -126,8 +126,8 @@ def test_blank_itself_is_never_read():
 
 
 def test_two_sided_beats_left_only_on_held_out_book_text():
-    text = ngram.time_machine_text()[:60000]
-    train, test = ngram.split_train_test(text)
+    text = data.time_machine_text()[:60000]
+    train, test = data.split_train_test(text)
     vocab = Vocab(list(train))
     tr, te = ids_of(train, vocab), ids_of(test, vocab)
     positions = ngram.blank_positions(len(te), 3, 2000, seed=0)
@@ -193,7 +193,7 @@ def test_split_blank():
 
 
 def test_blank_guesser_fills_book_phrases():
-    train, _ = ngram.split_train_test(ngram.time_machine_text())
+    train, _ = data.split_train_test(data.time_machine_text())
     guesser = ngram.BlankGuesser(train[:80000], max_chars=4, max_words=2)
     out = guesser.guess("the time trav_ller")
     assert out["kind"] == "char"

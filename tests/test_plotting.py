@@ -113,3 +113,43 @@ def test_plot_dependency_maps_one_panel_per_map_zeros_left_blank():
         plotting.plot_dependency_maps({})
     with pytest.raises(ValueError, match="not all zero"):
         plotting.plot_dependency_maps({"x": np.zeros((3, 3))})
+
+
+# ---------------------------------------------------------------------------
+# Font sizes follow rcParams (a projection style with larger fonts scales every figure)
+# ---------------------------------------------------------------------------
+def test_font_sizes_are_relative_so_a_larger_style_scales_every_text():
+    import re
+    from pathlib import Path
+
+    source = Path(plotting.__file__).read_text(encoding="utf-8")
+    assert not re.search(r"fontsize=\d", source), "use relative sizes ('small', 'large', ...)"
+    model = HMM.random(2, 3, rng=0)
+    _, x = model.sample(5, rng=1)
+    sizes = {}
+    for base in (10, 20):
+        with matplotlib.rc_context({"font.size": base}):
+            figures = [plotting.draw_birnn_unrolled(3).figure, plotting.draw_hmm_birnn_bridge(3),
+                       plotting.draw_hmm_trellis(model, x, 2)]
+            texts = [t for fig in figures for t in fig.findobj(matplotlib.text.Text) if t.get_text()]
+            sizes[base] = [t.get_fontsize() for t in texts]
+            for fig in figures:
+                plt.close(fig)
+    assert len(sizes[10]) == len(sizes[20])
+    np.testing.assert_allclose(sizes[20], 2 * np.array(sizes[10]))
+
+
+def test_plot_dependency_maps_linear_scale_for_path_lengths():
+    lengths = {"uni": np.tril(np.arange(1, 17).reshape(4, 4)), "bi": np.full((4, 4), 8.0)}
+    axes = plotting.plot_dependency_maps(lengths, scale="linear", first_step=1,
+                                         colorbar_label="longest chain")
+    try:
+        image = axes[0].images[0]
+        assert image.norm.vmin == 1 and image.norm.vmax == 16           # shared, absolute
+        np.testing.assert_array_equal(image.get_array().filled(0), lengths["uni"])
+        assert [t.get_text() for t in axes[0].get_xticklabels()] == ["1", "2", "3", "4"]
+        assert axes[0].figure.axes[-1].get_ylabel() == "longest chain"  # the colorbar
+    finally:
+        plt.close(axes[0].figure)
+    with pytest.raises(ValueError, match="scale must be 'log' or 'linear'"):
+        plotting.plot_dependency_maps(lengths, scale="sqrt")

@@ -68,3 +68,21 @@ def test_describe_run_says_machine_and_mode(monkeypatch):
     monkeypatch.setenv(runtime.QUICK_ENV, "1")
     line = d2l.describe_run()
     assert "CPU cores" in line and "MXNet 1.9.1" in line and line.endswith("quick mode")
+
+
+def test_quick_mode_says_its_numbers_differ_from_the_text(monkeypatch):
+    monkeypatch.setenv(runtime.QUICK_ENV, "1")
+    notice = d2l.quick_mode_notice()
+    assert notice.startswith("quick mode") and "full-mode run" in notice
+    monkeypatch.setenv(runtime.QUICK_ENV, "0")
+    assert d2l.quick_mode_notice() == ""
+
+
+def test_full_mode_value_is_shown_in_quick_mode_only(monkeypatch):
+    monkeypatch.setenv(runtime.QUICK_ENV, "1")
+    assert d2l.full_mode_value(1.16) == " (full mode: 1.16)"
+    assert d2l.full_mode_value(1.16, "perplexity") == " (full mode: perplexity 1.16)"
+    assert d2l.full_mode_value(0.976, fmt=".1%") == " (full mode: 97.6%)"
+    assert f"perplexity {3.914:.2f}{d2l.full_mode_value(1.16)}" == "perplexity 3.91 (full mode: 1.16)"
+    monkeypatch.setenv(runtime.QUICK_ENV, "")
+    assert d2l.full_mode_value(1.16, "perplexity", ".2f") == ""

@@ -24,7 +24,7 @@ def test_masked_windows_hide_the_centre():
     assert ids[10] == 20                               # the input array is not changed
     with pytest.raises(ValueError, match=r"positions in \[3, 17\)"):
         tasks.masked_windows(ids, [2], 3, 1)
-    with pytest.raises(ValueError, match="width must be an int >= 1"):
+    with pytest.raises(ValueError, match="width must be a positive int"):
         tasks.masked_windows(ids, [5], 0, 1)
     with pytest.raises(ValueError, match="positions is empty"):
         tasks.masked_windows(ids, [], 2, 1)
@@ -47,17 +47,17 @@ def test_word_end_tags():
 
 
 def test_chunk():
-    X, Y = tasks.chunk((onp.arange(10), onp.arange(10) * 2), 3)
+    X, Y = tasks.cut_rows((onp.arange(10), onp.arange(10) * 2), 3)
     assert X.shape == Y.shape == (3, 3)
     assert X[2].tolist() == [6, 7, 8] and Y[0].tolist() == [0, 2, 4]
     with pytest.raises(ValueError, match="equal lengths"):
-        tasks.chunk((onp.arange(4), onp.arange(5)), 2)
+        tasks.cut_rows((onp.arange(4), onp.arange(5)), 2)
     with pytest.raises(ValueError, match="gives no row"):
-        tasks.chunk((onp.arange(4),), 5)
+        tasks.cut_rows((onp.arange(4),), 5)
 
 
 def test_half_passages_hold_out_whole_blocks_of_each_half():
-    words = ngram.words_of(ngram.time_machine_text())
+    words = ngram.words_of(d2l.time_machine_text())
     data = tasks.half_passages(words, 20, num_blocks=20, test_every=10, train_stride=5)
     half = len(words) // 2
     size = half // 20
@@ -134,7 +134,7 @@ def test_output_shapes():
     classifier.initialize()
     assert classifier(X).shape == (4, 2)
     assert classifier.final_states(X).shape == (4, 12)
-    assert tasks.encode(classifier, X.asnumpy(), batch_size=3).shape == (4, 12)
+    assert tasks.encode_passages(classifier, X.asnumpy(), batch_size=3).shape == (4, 12)
     with pytest.raises(ValueError, match="num_hiddens must be a positive int"):
         tasks.TokenTagger(10, 2, 0, True)
     assert "bidirectional LSTM, 6 hidden units" in repr(classifier)
@@ -180,14 +180,14 @@ def test_training_a_future_task_bi_learns_it_uni_cannot():
     for bidirectional in (False, True):
         d2l.set_seed(0)
         net = tasks.TokenTagger(4, 4, 16, bidirectional, embed_size=8)
-        losses = tasks.train(net, X, Y, num_epochs=60, batch_size=64, lr=0.02)
+        losses = tasks.fit(net, X, Y, num_epochs=60, batch_size=64, lr=0.02)
         assert losses[-1] < losses[0]
-        predicted = tasks.predict(net, X_test)[:, :7]   # the last step has no future
+        predicted = tasks.predict_labels(net, X_test)[:, :7]   # the last step has no future
         scores[bidirectional] = (predicted == X_test[:, 1:]).mean()
     assert scores[True] > 0.95
     assert scores[False] < 0.4                           # chance is 0.25
     with pytest.raises(ValueError, match="X has 3 rows but Y has 2"):
-        tasks.train(net, X[:3], Y[:2], 1)
+        tasks.fit(net, X[:3], Y[:2], 1)
 
 
 def test_predict_and_cosine():
@@ -196,7 +196,7 @@ def test_predict_and_cosine():
     d2l.set_seed(0)
     net = tasks.SequenceClassifier(5, 3, 4, False)
     net.initialize()
-    pred = tasks.predict(net, onp.zeros((7, 4), dtype=int), batch_size=3)
+    pred = tasks.predict_labels(net, onp.zeros((7, 4), dtype=int), batch_size=3)
     assert pred.shape == (7,) and pred.dtype == onp.int64 and ((pred >= 0) & (pred < 3)).all()
 
 
@@ -218,8 +218,8 @@ def test_position_probe_reads_back_a_perfect_encoding():
     Z = onp.eye(3)[P].reshape(400, 12).astype("float32")   # (N, 4 positions * 3 symbols)
     d2l.set_seed(0)
     probe = tasks.PositionProbe(4, 3)
-    tasks.train(probe, Z, P, num_epochs=30, batch_size=50, lr=0.05)
+    tasks.fit(probe, Z, P, num_epochs=30, batch_size=50, lr=0.05)
     assert probe(np.array(Z[:2])).shape == (2, 4, 3)
-    assert tasks.accuracy(probe, Z, P) > 0.99
+    assert tasks.label_accuracy(probe, Z, P) > 0.99
     with pytest.raises(ValueError, match="num_positions must be a positive int"):
         tasks.PositionProbe(0, 3)

@@ -1,16 +1,62 @@
-# Setup: does nothing outside Google Colab. On Colab it installs d2l-birnn, MXNet 1.9.1 (its
-# GPU build if the runtime has a GPU) and d2l 1.0.3; the logic is in d2l_birnn/colab.py.
+"""The first code cell of every notebook: one template, one parameter (the language).
+
+    from setup_cell import setup_cell_source
+    setup_cell_source()        # the cell of the English notebooks (notebooks/*.ipynb)
+    setup_cell_source("zh")    # the cell of the Chinese edition
+
+``make sync-setup-cell`` (tools/sync_setup_cell.py) writes the English cell into
+every notebook; ``tests/test_colab.py`` checks that each notebook has it.
+
+The cell is collapsed on Colab (a ``# @title`` form cell) and does nothing
+anywhere else. On Colab it installs this package without its dependencies from
+``REPOSITORY`` (or from ``$D2L_BIRNN_SOURCE``: a local clone, in the Colab
+replica test), then runs ``d2l_birnn/colab.py`` as a file: importing
+``d2l_birnn`` would import MXNet, which is not installed yet. Everything else
+(MXNet, d2l, the GPU build, a font for the language) is in that file.
+"""
+
+from __future__ import annotations
+
 import sys
 
-if "google.colab" in sys.modules:  # pragma: no cover - runs on Colab only
-    import importlib.util
-    import runpy
-    import subprocess
+# Where Colab installs the package from; the README's badges are made from it too
+# (tools/readme_badges.py reads this line).
+REPOSITORY = "https://github.com/d2l-birnn/d2l-birnn"
 
-    REPOSITORY = "https://github.com/d2l-birnn/d2l-birnn"
+# language: (form title, two comment lines)
+TEXTS = {
+    "en": ("Setup (runs only on Google Colab)",
+           "On Google Colab: installs d2l-birnn, MXNet 1.9.1 (its GPU build on a GPU runtime) and\n"
+           "# d2l 1.0.3. Anywhere else this cell does nothing. The steps: d2l_birnn/colab.py."),
+    "zh": ("环境设置（仅在 Google Colab 上运行）",
+           "在 Google Colab 上：安装 d2l-birnn、MXNet 1.9.1（GPU 运行时安装 GPU 版）、d2l 1.0.3\n"
+           "# 和中文字体。在其他地方，这个单元格什么也不做。具体步骤见 d2l_birnn/colab.py。"),
+}
+
+TEMPLATE = '''# @title {title} {{ display-mode: "form" }}
+# {comment}
+import sys
+
+if "google.colab" in sys.modules:
+    import importlib.util, os, runpy, subprocess
+    os.environ["D2L_BIRNN_LANG"] = "{language}"
+    source = os.environ.get("D2L_BIRNN_SOURCE", "git+{repository}")
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps",
-                    "--ignore-requires-python", f"git+{REPOSITORY}"], check=True)
-    importlib.invalidate_caches()
-    # Run colab.py as a file: importing d2l_birnn now would import MXNet before it is installed.
-    package_dir = importlib.util.find_spec("d2l_birnn").submodule_search_locations[0]
-    runpy.run_path(f"{package_dir}/colab.py")["setup"]()
+                    "--ignore-requires-python", source], check=True)
+    importlib.invalidate_caches()  # run colab.py as a file: `import d2l_birnn` needs MXNet
+    package = importlib.util.find_spec("d2l_birnn").submodule_search_locations[0]
+    runpy.run_path(f"{{package}}/colab.py")["setup"]()'''
+
+
+def setup_cell_source(language: str = "en") -> str:
+    """The setup cell's source for the notebooks in ``language`` (no trailing newline)."""
+    if language not in TEXTS:
+        raise ValueError(f"no setup cell text for language {language!r}; known: "
+                         f"{', '.join(sorted(TEXTS))} (add it to TEXTS in tools/setup_cell.py)")
+    title, comment = TEXTS[language]
+    return TEMPLATE.format(title=title, comment=comment, language=language,
+                           repository=REPOSITORY)
+
+
+if __name__ == "__main__":
+    print(setup_cell_source(*sys.argv[1:2]))

@@ -1,4 +1,4 @@
-"""Make the first code cell of every notebook the text of tools/setup_cell.py.
+"""Make the first code cell of every notebook the cell of tools/setup_cell.py (English).
 
     .venv/bin/python tools/sync_setup_cell.py            # rewrite what differs
     .venv/bin/python tools/sync_setup_cell.py --check    # exit 1 if any notebook differs
@@ -7,6 +7,7 @@ Only that cell's source changes (its id, metadata and outputs stay), and a
 notebook that needs no change is not rewritten. A notebook whose first code
 cell is not a setup cell (it does not mention ``google.colab``) gets the
 setup cell inserted before it instead, so no one's code is overwritten.
+Another language edition calls ``sync(path, setup_cell_source(language))``.
 """
 
 from __future__ import annotations
@@ -16,13 +17,12 @@ from pathlib import Path
 
 import nbformat
 from notebook_files import parse_args, write_notebook
+from setup_cell import setup_cell_source
 
-SETUP_CELL = Path(__file__).resolve().parent / "setup_cell.py"
 
-
-def setup_source() -> str:
+def setup_source(language: str = "en") -> str:
     """The setup cell's source as stored in a notebook (no trailing newline)."""
-    return SETUP_CELL.read_text(encoding="utf-8").rstrip("\n")
+    return setup_cell_source(language)
 
 
 def first_code_cell(nb) -> int | None:

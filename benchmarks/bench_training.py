@@ -1,7 +1,7 @@
 """Benchmark: the d2l-style eager loop vs this package's loop on the notes' model.
 
-Run ``python -m d2l_birnn.bench`` (add ``--quick`` for a seconds-long smoke
-run). Every measurement runs in a fresh process, so thread settings and peak
+Run ``.venv/bin/python benchmarks/bench_training.py`` (add ``--quick`` for a
+seconds-long smoke run). Every measurement runs in a fresh process, so thread settings and peak
 memory belong to that measurement alone. It prints, for the notes' BiLSTM and
 its unidirectional twin:
 
@@ -20,28 +20,10 @@ import argparse
 import os
 import platform
 import time
+import timeit
 
-from .cost import run_with_peak_memory
-from .runtime import THREADS_ENV, available_cores
-
-
-def lstm_flops_per_token(vocab_size: int, num_hiddens: int, num_layers: int,
-                         bidirectional: bool, training: bool = True) -> float:
-    """FLOPs to process one token with ``RNNModel(rnn.LSTM(...), vocab_size)``.
-
-    Per direction, layer l does 4 gates of ``(in_l + h) x h`` multiply-adds
-    (in_1 = vocab_size for the one-hot input, in_l = dirs * h above); the
-    output layer does ``dirs * h x vocab_size``. One multiply-add is 2 FLOPs;
-    training (forward + backward) costs about 3x the forward pass. Element-wise
-    work (gates, softmax) is ignored: it is small next to the products.
-    """
-    dirs = 2 if bidirectional else 1
-    macs = 0
-    for layer in range(num_layers):
-        in_size = vocab_size if layer == 0 else dirs * num_hiddens
-        macs += dirs * 4 * num_hiddens * (in_size + num_hiddens)
-    macs += dirs * num_hiddens * vocab_size
-    return 2 * macs * (3 if training else 1)
+from d2l_birnn.cost import lstm_flops_per_token, run_with_peak_memory, training_speed_job
+from d2l_birnn.runtime import THREADS_ENV, available_cores
 
 
 def matmul_peak_job(n: int = 2048, repeats: int = 5) -> dict[str, float]:
@@ -64,41 +46,10 @@ def matmul_peak_job(n: int = 2048, repeats: int = 5) -> dict[str, float]:
     result = {}
     for name, product in products.items():
         product().wait_to_read()  # warm up
-        best = float("inf")
-        for _ in range(repeats):
-            start = time.perf_counter()
-            product().wait_to_read()
-            best = min(best, time.perf_counter() - start)
+        best = min(timeit.repeat(lambda f=product: f().wait_to_read(), number=1, repeat=repeats))
         result[name] = 2 * n ** 3 / best / 1e9
     mx.nd.waitall()
     return result
-
-
-def train_job(bidirectional: bool, fast: bool = True, num_epochs: int = 3,
-              warmup_epochs: int = 1, num_hiddens: int = 256, num_layers: int = 2,
-              lr: float = 1.0, max_tokens: int = 10000, batch_size: int = 32,
-              num_steps: int = 35) -> dict:
-    """Train the notes' language model in this process; return its speed.
-
-    The first ``warmup_epochs`` are not timed (graph building, memory pools).
-    Returns ``{"tokens_per_sec", "perplexity", "omp_threads"}``.
-    """
-    from mxnet import npx
-    from mxnet.gluon import rnn
-
-    import d2l_birnn as d2l
-
-    npx.set_np()
-    d2l.set_seed(0)
-    train_iter = d2l.SeqDataLoader(batch_size, num_steps, max_tokens=max_tokens)
-    net = d2l.RNNModel(rnn.LSTM(num_hiddens, num_layers, bidirectional=bidirectional),
-                       len(train_iter.vocab))
-    history = d2l.train_ch8(net, train_iter, train_iter.vocab, lr, warmup_epochs + num_epochs,
-                            d2l.try_gpu(), fast=fast, plot=False, verbose=False)
-    timed = history.epoch_seconds[warmup_epochs:]
-    return {"tokens_per_sec": history.tokens_per_epoch * len(timed) / sum(timed),
-            "perplexity": history[-1],
-            "omp_threads": os.environ.get("OMP_NUM_THREADS", "MXNet default")}
 
 
 def cpu_name() -> str:
@@ -126,7 +77,7 @@ def _in_fresh_process(fn, mxnet_default_threads: bool = False, **kwargs):
         os.environ.update(saved)
 
 
-def run(quick: bool = False) -> list[dict]:
+def measure_all(quick: bool = False) -> list[dict]:
     """Measure every row of the table; returns them as dicts (and prints them)."""
     epochs = dict(num_epochs=1, warmup_epochs=1, max_tokens=3000) if quick else {}
     n = 512 if quick else 2048
@@ -150,7 +101,7 @@ def run(quick: bool = False) -> list[dict]:
         flops = lstm_flops_per_token(28, 256, 2, bidirectional)
         baseline = None
         for name, fast, default_threads in loops:
-            result, mib = _in_fresh_process(train_job, mxnet_default_threads=default_threads,
+            result, mib = _in_fresh_process(training_speed_job, mxnet_default_threads=default_threads,
                                             bidirectional=bidirectional, fast=fast, **epochs)
             speed = result["tokens_per_sec"]
             baseline = baseline or speed
@@ -170,11 +121,11 @@ def run(quick: bool = False) -> list[dict]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m d2l_birnn.bench", description=__doc__,
+    parser = argparse.ArgumentParser(prog="benchmarks/bench_training.py", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true",
                         help="a seconds-long smoke run on a short corpus (for CI)")
-    run(quick=parser.parse_args(argv).quick)
+    measure_all(quick=parser.parse_args(argv).quick)
 
 
 if __name__ == "__main__":

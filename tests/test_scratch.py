@@ -1,4 +1,4 @@
-"""Tests of the from-scratch (bidirectional) RNN in d2l_birnn.models against Gluon."""
+"""d2l_birnn.scratch (with d2l_birnn.conversion): the from-scratch BiRNN against Gluon."""
 
 import d2l_birnn as d2l  # noqa: I001  (first: it sets MXNet's threads before MXNet loads)
 import numpy as onp
@@ -6,16 +6,15 @@ import pytest
 from mxnet import autograd, np, npx
 from mxnet.gluon import nn, rnn
 
-from d2l_birnn.models import (
-    BiRNNScratch,
-    count_parameters,
+from d2l_birnn.conversion import (
     gluon_to_scratch,
-    jacobian_norms,
     load_gluon_rnn,
     scratch_name,
     state_from_gluon,
     state_to_gluon,
 )
+from d2l_birnn.models import count_parameters
+from d2l_birnn.scratch import BiRNNScratch
 
 npx.set_np()
 
@@ -257,29 +256,6 @@ def test_sgd_lowers_the_loss():
 
 
 # ---------------------------------------------------------------------------
-# Jacobian norms: who depends on whom
-# ---------------------------------------------------------------------------
-def test_jacobian_norms_of_a_pointwise_map_are_diagonal():
-    A = np.random.normal(size=(3, 2))
-    J = jacobian_norms(lambda X: np.dot(X, A), np.random.normal(size=(4, 3)))
-    expected = onp.eye(4) * onp.sqrt((A.asnumpy() ** 2).sum())
-    onp.testing.assert_allclose(J, expected, rtol=1e-5, atol=1e-7)
-
-
-def test_unidirectional_depends_on_the_past_only_bidirectional_on_both():
-    T, d = 6, 3
-    X = np.random.normal(size=(T, d))
-    uni = BiRNNScratch(d, 4, 2, bidirectional=False, sigma=0.5)
-    bi = BiRNNScratch(d, 4, 2, sigma=0.5)
-    J_uni, J_bi = jacobian_norms(uni, X), jacobian_norms(bi, X)
-    assert J_uni.shape == J_bi.shape == (T, T)
-    future = onp.triu(onp.ones((T, T), dtype=bool), k=1)      # s > t
-    assert (J_uni[future] == 0).all()                           # exactly lower-triangular
-    assert (J_uni[~future] > 0).all()
-    assert (J_bi > 0).all()                                     # every o_t sees every x_s
-
-
-# ---------------------------------------------------------------------------
 # Clear errors
 # ---------------------------------------------------------------------------
 def test_bad_arguments_raise_clear_errors():
@@ -308,5 +284,3 @@ def test_bad_arguments_raise_clear_errors():
         load_gluon_rnn(BiRNNScratch(3, 4, 2, cell="lstm"), random_gluon("lstm", 4, 3))
     with pytest.raises(ValueError, match="not a parameter"):
         scratch_name("dense0_weight")
-    with pytest.raises(ValueError, match=r"one sequence of shape \(T, d\)"):
-        jacobian_norms(model, np.ones((5, 2, 3)))

@@ -1,0 +1,240 @@
+"""In-class exercises: ``d2l.check('02.1', answer)`` and ``d2l.answer('02.1')``.
+
+Each exercise is answerable in about three minutes. Its check cell in the
+notebook holds only the student's answer, never the solution: the expected
+value is computed here, at check time, by the package's own code (a Gluon
+layer's parameter count, a shape from ``BiRNNScratch``, a chain length from
+``d2l_birnn.cost``), or, for a word answer, compared by its SHA-256. A wrong
+answer gets a hint, never the answer; ``d2l.answer(id)`` shows the answer and
+its explanation when the student asks for it.
+
+(The explanations below are the teacher's copy: a student who opens this file
+on purpose can read them, as with the ``<details>`` answers of the notebooks.)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise. ``kind``: 'number' (within ``rel_tol``), 'shape' (a tuple),
+    'word' (compared by SHA-256 after lower-casing and stripping) or 'function'
+    (called on ``cases()``, each ``(args, expected)``; results compared with
+    ``numpy.allclose``)."""
+
+    id: str
+    where: str              # notebook and heading
+    question: str
+    kind: str
+    expected: Callable[[], Any] | None = None   # number or shape, computed at check time
+    word_sha256: str = ""
+    cases: Callable[[], list] | None = None
+    rel_tol: float = 1e-3
+    hint: str = ""
+    explanation: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def _sha(word: str) -> str:
+    return hashlib.sha256(word.strip().lower().encode()).hexdigest()
+
+
+# ---------------------------------------------------------------------------
+# Expected answers, computed by the package at check time
+# ---------------------------------------------------------------------------
+def _contexts_two_sided() -> int:
+    from .data import time_machine_text
+
+    return len(set(time_machine_text())) ** 4  # the characters of the text, four positions
+
+
+def _forward_cases() -> list:
+    import numpy as np
+
+    from .hmm import HMM
+
+    rng = np.random.default_rng(7)
+    cases = []
+    for k, V in ((2, 3), (3, 4), (5, 2)):
+        hmm = HMM(rng.dirichlet(np.ones(k)), rng.dirichlet(np.ones(k), size=k),
+                  rng.dirichlet(np.ones(V), size=k))
+        x = rng.integers(0, V, size=2)
+        pi1 = hmm.start
+        # The package's unscaled message at t = 2 is P(h_2, x_1): pi_1 * b_{x_1} pushed through A.
+        messages = hmm.forward(x)
+        pi2 = np.exp(messages.log_scale[1]) * messages.messages[1]
+        cases.append(((pi1, hmm.trans, hmm.emit[:, x[0]]), pi2))
+    return cases
+
+
+def _birnn_h_shape() -> tuple:
+    from mxnet import np
+
+    from .scratch import BiRNNScratch
+
+    net = BiRNNScratch(10, (16, 8))
+    H, _ = net.hidden_states(np.zeros((5, 32, 10)))  # (T, n, d)
+    return tuple(H[0].shape)
+
+
+def _bigru_parameters() -> int:
+    from mxnet.gluon import rnn
+
+    from .models import count_parameters
+
+    layer = rnn.GRU(64, num_layers=2, bidirectional=True, input_size=28)
+    layer.initialize()
+    return count_parameters(layer)
+
+
+def _layer2_input_weights() -> int:
+    from mxnet.gluon import rnn
+
+    layer = rnn.LSTM(256, num_layers=2, bidirectional=True, input_size=28)
+    layer.initialize()
+    return int(math.prod(layer.collect_params()[
+        next(k for k in layer.collect_params() if k.endswith("l1_i2h_weight"))].shape))
+
+
+def _first_output_steps() -> int:
+    from .cost import chain_lengths
+
+    return chain_lengths(100, bidirectional=True, num_layers=3)["first_output"]
+
+
+EXERCISES = {e.id: e for e in [
+    Exercise(
+        "01.1", "01, Section 2 (Measured: filling blanks in held-out text)",
+        "A two-sided count model with two characters on each side looks up a context of four "
+        "characters. The text has only lower-case letters and the space. How many different "
+        "contexts are possible?",
+        "number", expected=_contexts_two_sided, rel_tol=0,
+        hint="how many different characters can stand at each of the four positions?",
+        explanation="27 characters, four positions: 27**4 = 531,441 contexts, far more than the "
+                    "156,084 training characters, so most contexts are never seen: that is why "
+                    "accuracy stops growing at n = 6 and falls after it."),
+    Exercise(
+        "02.1", "02, Section 3 (The forward and backward recursions)",
+        "Write forward_step(pi, A, b) that returns the next forward message "
+        "pi_{t+1}(h') = sum_h pi_t(h) P(x_t | h) P(h' | h), where pi is (k,), A[h, h'] = "
+        "P(h' | h) is (k, k) and b[h] = P(x_t | h) is (k,). One line of NumPy.",
+        "function", cases=_forward_cases,
+        hint="multiply pi by b element-wise, then push the result through A with a vector-matrix "
+             "product (which side of A?)",
+        explanation="def forward_step(pi, A, b): return (pi * b) @ A. Each of the k outputs is a "
+                    "sum over k states: k**2 multiply-adds per step, O(k**2 T) in all."),
+    Exercise(
+        "03.1", "03, Section 1 (The model)",
+        "A bidirectional RNN has h_f = 16 hidden units forward and h_b = 8 backward, and reads a "
+        "minibatch of n = 32 sequences of d = 10 features. What is the shape of H_t? "
+        "Answer with a tuple.",
+        "shape", expected=_birnn_h_shape,
+        hint="H_t concatenates the two directions' states for every sequence of the minibatch",
+        explanation="(32, 24): n rows, h_f + h_b columns (forward half first)."),
+    Exercise(
+        "03.2", "03, Section 2 (Is it right? Equal to Gluon's fused layers)",
+        "How many parameters does rnn.GRU(64, num_layers=2, bidirectional=True) have with d = 28 "
+        "inputs (no output layer)?",
+        "number", expected=_bigru_parameters, rel_tol=0,
+        hint="per direction and layer: G h (d_l + h + 2) with G = 3 gates for a GRU; what does "
+             "layer 2 read?",
+        explanation="Layer 1: 2 x 3 x 64 x (28 + 64 + 2) = 36,096; layer 2 reads 2h = 128 inputs: "
+                    "2 x 3 x 64 x (128 + 64 + 2) = 74,496; in all 110,592."),
+    Exercise(
+        "04.1", "04, Section 3 (Why: the answer is in the input)",
+        "With the future cut off (past only, as in generation), does the notes' BiLSTM predict "
+        "the next held-out character better or worse than the one-way LSTM trained at the same "
+        "learning rate? Answer 'better' or 'worse'.",
+        "word", word_sha256=_sha("worse"),
+        hint="what did the BiLSTM learn to rely on during training, and is it there now?",
+        explanation="worse: it learned to copy x_{t+1} from its backward direction; without the "
+                    "future it has little else (notebook 04: 28.6% vs 35%)."),
+    Exercise(
+        "04.2", "04, Section 4 (What the second direction costs)",
+        "In the notes' BiLSTM (h = 256, 2 layers), how many numbers are in the input weight "
+        "matrix of ONE direction of layer 2 (4 gates)?",
+        "number", expected=_layer2_input_weights, rel_tol=0,
+        hint="layer 2 reads the concatenated output of layer 1: how wide is it?",
+        explanation="4h x 2h = 1024 x 512 = 524,288 (a one-way LSTM's layer 2: 1024 x 256)."),
+    Exercise(
+        "05.1", "05, Section 1 (The price in sequential steps)",
+        "A 3-layer bidirectional RNN reads T = 100 steps. How many sequential cell evaluations "
+        "must happen before its first output o_1 exists?",
+        "number", expected=_first_output_steps, rel_tol=0,
+        hint="layer 1's backward chain must reach t = 1 before layer 2 can start at its end",
+        explanation="300 = L x T: each layer's backward chain runs over all T steps before the "
+                    "next layer's can start (a one-way 3-layer RNN: 3)."),
+]}
+
+
+def _get(exercise_id: str) -> Exercise:
+    if exercise_id not in EXERCISES:
+        raise ValueError(f"no exercise {exercise_id!r}; there are {sorted(EXERCISES)}")
+    return EXERCISES[exercise_id]
+
+
+def _judge(ex: Exercise, answer) -> tuple[bool, str]:
+    """(right?, what to tell the student without giving the answer away)."""
+    import numpy as np
+
+    if ex.kind == "word":
+        return _sha(str(answer)) == ex.word_sha256, ""
+    if ex.kind == "function":
+        if not callable(answer):
+            return False, "Pass your function itself, e.g. d2l.check(id, forward_step)"
+        for i, (args, want) in enumerate(ex.cases(), 1):
+            try:
+                got = answer(*args)
+            except Exception as e:  # a student's bug: say which case and what happened
+                return False, f"Case {i} raised {type(e).__name__}: {e}"
+            if np.shape(got) != np.shape(want) or not np.allclose(got, want, rtol=1e-6, atol=1e-12):
+                return False, f"Case {i} of {len(ex.cases())} gives a wrong result (shape {np.shape(got)})"
+        return True, ""
+    want = ex.expected()
+    if ex.kind == "shape":
+        try:
+            return tuple(int(v) for v in answer) == tuple(want), ""
+        except TypeError:
+            return False, "Answer with a tuple of sizes, e.g. (2, 3)"
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        return False, "Answer with a number"
+    return math.isclose(value, want, rel_tol=ex.rel_tol, abs_tol=1e-9), ""
+
+
+def check(exercise_id: str, answer) -> bool:
+    """Print whether ``answer`` to exercise ``exercise_id`` is right; return True if it is.
+
+    A wrong answer gets a hint, not the solution (``d2l.answer(id)`` shows it).
+    """
+    ex = _get(exercise_id)
+    right, note = _judge(ex, answer)
+    if right:
+        print(f"{exercise_id}: right.")
+    else:
+        hint = ex.hint if ex.hint.endswith(("?", ".")) else ex.hint + "."
+        print(f"{exercise_id}: not yet. {note + '. ' if note else ''}Hint: {hint} "
+              f"(d2l.answer({exercise_id!r}) shows the answer.)")
+    return right
+
+
+def question(exercise_id: str) -> str:
+    """The text of an exercise (for slides and the lesson plan)."""
+    return _get(exercise_id).question
+
+
+def answer(exercise_id: str) -> str:
+    """Print and return the answer and its explanation (only when asked)."""
+    ex = _get(exercise_id)
+    text = f"{exercise_id}: {ex.explanation}"
+    print(text)
+    return text
+
+
+__all__ = ["EXERCISES", "Exercise", "answer", "check", "question"]

@@ -1,0 +1,29 @@
+"""The live perplexity plot of ``train_ch8`` (d2l's ``Animator``), one point every few epochs."""
+
+from __future__ import annotations
+
+
+class PerplexityPlot:
+    """d2l's live plot of training perplexity against the epoch.
+
+    Plots every 10th epoch when there are at least 10 (every epoch otherwise),
+    as d2l does; ``history`` holds the perplexities of epochs already done
+    (e.g. resumed from a checkpoint), which are drawn first.
+    """
+
+    def __init__(self, num_epochs: int, history=()):
+        from d2l.mxnet import Animator
+
+        self.step = 10 if num_epochs >= 10 else 1
+        self.animator = Animator(xlabel="epoch", ylabel="perplexity", legend=["train"],
+                                 xlim=[1 if num_epochs < 10 else 10, max(num_epochs, 2)])
+        for epoch, perplexity in enumerate(history, 1):
+            self.add(epoch, perplexity)
+
+    def add(self, epoch: int, perplexity: float) -> None:
+        """Draw the perplexity of ``epoch`` (1-based) if it is one of the plotted epochs."""
+        if epoch % self.step == 0:
+            self.animator.add(epoch, [perplexity])
+
+
+__all__ = ["PerplexityPlot"]

@@ -1,0 +1,89 @@
+"""d2l_birnn.exercises: right answers pass, wrong ones fail with a hint, answers hidden until asked."""
+
+from __future__ import annotations
+
+import inspect
+import json
+from pathlib import Path
+
+import pytest
+
+import d2l_birnn as d2l
+from d2l_birnn import exercises
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# A right and a wrong answer for every exercise (the right ones written out by hand here,
+# so that the package's computed expectations are checked against an independent value).
+RIGHT = {
+    "01.1": 27 ** 4,
+    "02.1": lambda pi, A, b: (pi * b) @ A,
+    "03.1": (32, 24),
+    "03.2": 110_592,
+    "04.1": " Worse ",
+    "04.2": 1024 * 512,
+    "05.1": 300,
+}
+WRONG = {
+    "01.1": 28 ** 4,
+    "02.1": lambda pi, A, b: A @ (pi * b),
+    "03.1": (32, 16),
+    "03.2": 2 * 3 * 64 * (28 + 64 + 2) * 2,
+    "04.1": "better",
+    "04.2": 1024 * 256,
+    "05.1": 100,
+}
+
+
+def test_every_exercise_has_a_right_and_a_wrong_case():
+    assert set(RIGHT) == set(WRONG) == set(exercises.EXERCISES)
+
+
+@pytest.mark.parametrize("exercise_id", sorted(RIGHT))
+def test_the_right_answer_passes(exercise_id, capsys):
+    assert d2l.check(exercise_id, RIGHT[exercise_id]) is True
+    assert capsys.readouterr().out.strip() == f"{exercise_id}: right."
+
+
+@pytest.mark.parametrize("exercise_id", sorted(WRONG))
+def test_a_wrong_answer_fails_with_a_hint_and_not_the_answer(exercise_id, capsys):
+    assert d2l.check(exercise_id, WRONG[exercise_id]) is False
+    out = capsys.readouterr().out
+    assert "not yet" in out and "Hint:" in out and f"d2l.answer('{exercise_id}')" in out
+    explanation = exercises.EXERCISES[exercise_id].explanation
+    assert explanation[:25] not in out, "the answer is hidden until asked"
+    right = RIGHT[exercise_id]
+    if isinstance(right, int):
+        assert str(right) not in out and f"{right:,}" not in out
+
+
+def test_nonsense_answers_say_what_to_give(capsys):
+    assert not d2l.check("03.1", 24) and "tuple" in capsys.readouterr().out
+    assert not d2l.check("03.2", "many") and "number" in capsys.readouterr().out
+    assert not d2l.check("02.1", 3) and "function" in capsys.readouterr().out
+    assert not d2l.check("02.1", lambda pi, A, b: 1 / 0)
+    assert "Case 1 raised ZeroDivisionError" in capsys.readouterr().out
+    with pytest.raises(ValueError, match="no exercise '9.9'; there are"):
+        d2l.check("9.9", 1)
+
+
+def test_the_answer_is_shown_when_asked(capsys):
+    text = d2l.answer("03.2")
+    assert "110,592" in text and text in capsys.readouterr().out
+
+
+def test_word_answers_are_stored_as_hashes_only():
+    source = inspect.getsource(exercises)
+    word = exercises.EXERCISES["04.1"]
+    assert word.word_sha256 and len(word.word_sha256) == 64
+    assert '_sha("worse")' in source  # written once, where the hash is made, not in any notebook
+
+
+def test_no_notebook_contains_the_expected_values_next_to_a_check():
+    """A check cell holds the student's answer only: no expected value of these exercises."""
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            src = "".join(cell["source"])
+            if cell["cell_type"] == "code" and "d2l.check(" in src:
+                for value in ("614656", "531441", "110592", "110_592", "524288", "(32, 24)"):
+                    assert value not in src, f"{path.name}: a check cell shows {value}"

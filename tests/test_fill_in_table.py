@@ -1,0 +1,84 @@
+"""tools/fill_in_table.py: the lesson plan's table of fill-in results, from committed outputs."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+import fill_in_table  # noqa: E402
+
+PLAN = "# Plan\n\nBefore.\n\n<!-- fill-in-table:start -->\nold\n<!-- fill-in-table:end -->\n\nAfter.\n"
+
+
+def notebook(path, *texts):
+    """A notebook whose one code cell printed ``texts`` (stream outputs)."""
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("print(...)")
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=t) for t in texts]
+    nb.cells = [nbformat.v4.new_markdown_cell("# A notebook"), cell]
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture
+def plan_and_notebooks(tmp_path):
+    plan = tmp_path / "LECTURE.md"
+    plan.write_text(PLAN)
+    nbs = [
+        notebook(tmp_path / "01_counts.ipynb", "noise\nfill-in, held-out text: counts, n=2 each side: "
+                 "both sides 78.0%, left only 57.3%\n"),
+        notebook(tmp_path / "02_hmm.ipynb", "fill-in, held-out text: HMM, 30 states: both sides 50.8%, "
+                 "left only 35.2%\n"),
+        notebook(tmp_path / "03_scratch.ipynb", "nothing of the kind\n"),
+        notebook(tmp_path / "05_lstm.ipynb",
+                 "fill-in, held-out text: BiLSTM: both sides 82.4%, left only 57.3%\n",
+                 "fill-in, held-out text: LSTM twin: both sides 57.0%, left only 57.0% (same)\n"),
+    ]
+    return plan, nbs
+
+
+def test_the_table_is_written_between_the_markers(plan_and_notebooks, capsys):
+    plan, nbs = plan_and_notebooks
+    args = ["--plan", str(plan), *map(str, nbs)]
+    assert fill_in_table.main(["--check", *args]) == 1
+    assert fill_in_table.main(args) == 0
+    text = plan.read_text()
+    assert text.startswith("# Plan\n\nBefore.\n\n<!-- fill-in-table:start -->\n")
+    assert text.endswith("<!-- fill-in-table:end -->\n\nAfter.\n") and "\nold\n" not in text
+    assert "| counts (n-gram) | 01 | counts, n=2 each side | 78.0% | 57.3% | +20.7 points |" in text
+    assert "| HMM (forward-backward) | 02 | HMM, 30 states | 50.8% | 35.2% | +15.6 points |" in text
+    assert "| LSTMs (Gluon) | 05 | BiLSTM | 82.4% | 57.3% | +25.1 points |" in text
+    assert "| LSTMs (Gluon) | 05 | LSTM twin | 57.0% | 57.0% | +0.0 points |" in text
+    assert "Not measured yet: 03_scratch.ipynb" in text
+    assert "03_scratch.ipynb: no 'fill-in, held-out text: ...' line" in capsys.readouterr().err
+    assert fill_in_table.main(["--check", *args]) == 0
+    assert fill_in_table.main(args) == 0 and plan.read_text() == text, "idempotent"
+
+
+def test_no_results_at_all_gives_an_empty_table_and_says_why(tmp_path, capsys):
+    plan = tmp_path / "LECTURE.md"
+    plan.write_text(PLAN)
+    nb = notebook(tmp_path / "02_hmm.ipynb", "P(x) = 0.3\n")
+    assert fill_in_table.main(["--plan", str(plan), str(nb)]) == 0
+    assert "(no results yet)" in plan.read_text() and "Not measured yet: 02_hmm.ipynb" in plan.read_text()
+
+
+def test_a_plan_without_markers_is_refused(tmp_path, capsys):
+    plan = tmp_path / "LECTURE.md"
+    plan.write_text("# Plan without a table\n")
+    nb = notebook(tmp_path / "01_counts.ipynb", "x\n")
+    assert fill_in_table.main(["--plan", str(plan), str(nb)]) == 1
+    assert "must contain the markers" in capsys.readouterr().err
+    assert plan.read_text() == "# Plan without a table\n", "nothing written"
+
+
+def test_the_real_plan_has_the_markers_and_is_current():
+    plan = ROOT / "LECTURE.md"
+    if not plan.exists():
+        pytest.skip("LECTURE.md does not exist yet")
+    assert fill_in_table.main(["--check"]) == 0, "run tools/fill_in_table.py"
