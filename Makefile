@@ -44,7 +44,8 @@ lab: setup
 lint: venv
 	$(PY) -m ruff check d2l_birnn tests tools benchmarks
 
-# Unit tests, then every notebook under nbval, in quick mode. (The NumPy 1.26/2 side envs
+# Unit tests, then every notebook under nbval, in quick mode ('notebooks' includes notebooks/zh,
+# the Chinese edition, when it exists: pytest collects it recursively). (The NumPy 1.26/2 side envs
 # only below Python 3.12: from 3.12 on, the project's own environment runs NumPy 2.)
 test: setup lint $(if $(filter 1,$(NEW_PYTHON)),,compat-envs) browser cjk-font
 	D2L_BIRNN_QUICK=1 $(PY) -m pytest tests notebooks --nbval-lax --nbval-current-env \
@@ -57,12 +58,13 @@ test-core: setup cjk-font
 		--ignore=tests/test_browser.py --ignore=tests/test_slides.py --ignore=tests/test_lecture.py \
 		--ignore=tests/test_lecture_live.py --durations=0 -q
 
-# Re-run every notebook in full mode and save the outputs in place (long: see README). A cell
-# may take up to CELL_TIMEOUT seconds (04's longest takes about 6 min here): a hung client stops
-# with an error instead of waiting for ever (README, "The nbclient wait").
+# Re-run every notebook (and notebooks/zh's, if any) in full mode and save the outputs in place
+# (long: see README). A cell
+# may take up to CELL_TIMEOUT seconds (04's longest takes about 6 min here): a client that missed
+# a cell's reply sees it when that timeout ends, instead of never (README, "The nbclient wait").
 CELL_TIMEOUT ?= 1800
 notebooks-full: setup
-	for nb in notebooks/[0-9]*.ipynb; do \
+	for nb in notebooks/[0-9]*.ipynb $(wildcard notebooks/zh/[0-9]*.ipynb); do \
 		D2L_BIRNN_QUICK=0 D2L_BIRNN_PRETRAINED=0 D2L_BIRNN_SAVE_PRETRAINED=1 \
 			$(VENV)/bin/jupyter nbconvert --to notebook \
 			--execute --inplace \

@@ -23,6 +23,7 @@ import time
 import timeit
 
 from d2l_birnn.cost import lstm_flops_per_token, run_with_peak_memory, training_speed_job
+from d2l_birnn.i18n import msg
 from d2l_birnn.runtime import THREADS_ENV, available_cores
 
 
@@ -93,8 +94,9 @@ def measure_all(quick: bool = False) -> list[dict]:
              ("d2l eager loop, d2l_birnn threads", False, False),
              ("d2l_birnn loop (hybridized, no host sync)", True, False)]
     rows = []
-    header = (f"{'model':<8} {'loop':<44} {'threads':>8} {'tokens/s':>9} {'speed-up':>8} "
-              f"{'GFLOP/s':>8} {'% peak':>7} {'peak MiB':>9}")
+    header = (f"{msg('bench.model'):<8} {msg('bench.loop'):<44} {msg('bench.threads'):>8} "
+              f"{msg('bench.tokens_per_sec'):>9} {msg('bench.speedup'):>8} {'GFLOP/s':>8} "
+              f"{msg('bench.peak_fraction'):>7} {msg('bench.peak_mib'):>9}")
     print(header)
     print("-" * len(header))
     for bidirectional in (True, False):

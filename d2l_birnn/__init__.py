@@ -17,7 +17,8 @@ models), ``hmm``, ``models`` (Gluon ``RNNModel``), ``scratch`` (the BiRNN in
 ``mxnet.np``), ``conversion`` (Gluon <-> scratch weights), ``jacobians``,
 ``training`` (``train_ch8``), ``checkpoints``, ``progress`` (the live plot),
 ``evaluation``, ``tasks`` (three tasks for bidirectional models), ``cost``,
-``plotting``, ``validation``, ``runtime``, ``compat``, ``colab``, ``doctor``.
+``plotting``, ``validation``, ``runtime``, ``compat``, ``colab``, ``doctor``,
+``i18n`` (the message catalogue: ``d2l.msg``, ``d2l.localize``, ``d2l.set_language``).
 
 Names in the package: ``np`` is always NumPy; MXNet's NumPy interface is
 ``mnp`` (``from mxnet import np as mnp``), and ``F.np`` inside ``hybrid_forward``.
@@ -57,6 +58,7 @@ from .data import (  # noqa: E402
     tokenize,
 )
 from .hmm import HMM  # noqa: E402
+from .i18n import localize, msg, set_language  # noqa: E402  (no MXNet: the message catalogue)
 from .runtime import (  # noqa: E402
     budget,
     describe_run,
@@ -113,4 +115,5 @@ __all__ = [
     "train_epoch_ch8", "try_gpu",
     "load_pretrained", "use_pretrained", "save_or_compare_pretrained", "check", "answer",
     "full_mode_value", "quick_mode_notice",
+    "msg", "localize", "set_language",
 ]

@@ -24,6 +24,7 @@ import mxnet as mx
 import numpy as np
 
 from .data import Vocab
+from .i18n import msg
 from .models import describe
 
 PARAMS_FILE, STATES_FILE, META_FILE = "model.params", "trainer.states", "meta.json"
@@ -162,7 +163,7 @@ class Checkpointer:
         meta = read_meta(path)  # also when overwriting: only checkpoints are ever replaced
         if self.overwrite:
             if self.verbose:
-                print(f"starting afresh: {path} will be replaced at the first save")
+                print(msg("train.afresh", path=path))
             return
         check_compatible(path, meta, net, vocab)
         # Materialise deferred shapes with one forward pass, then load.
@@ -176,8 +177,8 @@ class Checkpointer:
         self.saved_epoch = len(history)
         if self.verbose:
             if meta.get("lr") != lr:
-                print(f"resuming {path} (saved with lr={meta.get('lr')}) with lr={lr}")
-            print(f"resuming from {path}: {len(history)} epochs done")
+                print(msg("train.resume_lr", path=path, saved_lr=meta.get("lr"), lr=lr))
+            print(msg("train.resume", path=path, epochs=len(history)))
 
     def epoch_done(self, net, trainer, meta: dict, num_epochs: int) -> None:
         """Keep the state after this epoch in memory; write it when it is time."""
@@ -190,8 +191,7 @@ class Checkpointer:
         """Write the last completed epoch (called on ``KeyboardInterrupt``)."""
         if self.snapshot is not None and self.saved_epoch != self.snapshot.epoch:
             self.snapshot.write(self.path)
-            print(f"interrupted: saved {self.snapshot.epoch} completed epochs to {self.path}; "
-                  f"call train_ch8 again with checkpoint={str(self.path)!r} to resume")
+            print(msg("train.interrupted", epochs=self.snapshot.epoch, path=str(self.path)))
 
     def last_good(self) -> str:
         """A sentence naming the last checkpoint written, or ``''``."""

@@ -20,9 +20,9 @@ def collect() -> tuple[list[tuple[str, str]], list[str]]:
     facts: list[tuple[str, str]] = []
     problems: list[str] = []
     facts.append(("Python", f"{platform.python_version()} ({sys.executable})"))
-    if sys.version_info[:2] > (3, 11) or sys.version_info[:2] < (3, 8):
-        problems.append("Python 3.8-3.11 is needed for NumPy 1.23.5 (MXNet 1.9.1 needs NumPy < 1.24): "
-                        "install Python 3.11 and run `make setup PYTHON=python3.11`")
+    if not (3, 9) <= sys.version_info[:2] <= (3, 13):  # as tools/check_python.py
+        problems.append("d2l-birnn supports Python 3.9 to 3.13 (NumPy 1.23.5 on 3.9-3.11, NumPy 2 "
+                        "with d2l_birnn.compat on 3.12-3.13): run `make setup PYTHON=python3.11`")
 
     import numpy
 

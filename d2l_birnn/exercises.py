@@ -19,6 +19,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from .i18n import msg
+
 
 @dataclass(frozen=True)
 class Exercise:
@@ -216,11 +218,10 @@ def check(exercise_id: str, answer) -> bool:
     ex = _get(exercise_id)
     right, note = _judge(ex, answer)
     if right:
-        print(f"{exercise_id}: right.")
+        print(msg("exercise.right", id=exercise_id))
     else:
         hint = ex.hint if ex.hint.endswith(("?", ".")) else ex.hint + "."
-        print(f"{exercise_id}: not yet. {note + '. ' if note else ''}Hint: {hint} "
-              f"(d2l.answer({exercise_id!r}) shows the answer.)")
+        print(msg("exercise.not_yet", id=exercise_id, note=note + ". " if note else "", hint=hint))
     return right
 
 

@@ -19,13 +19,15 @@ from typing import NamedTuple
 import numpy as np
 
 from .data import Vocab, char_vocab, split_train_test, time_machine_text
+from .i18n import msg
 
 #: Characters of context on each side of every blank.
 FILL_IN_MARGIN = 10
 #: Blanks scored in quick mode (a seeded sample); full mode scores every one.
 QUICK_BLANKS = 1000
-#: The start of every result line; the rest is ``<model>: both sides X%, left only Y%``.
-FILL_IN_PREFIX = "fill-in, held-out text: "
+#: The start of every English result line; the rest is ``<model>: both sides X%, left only Y%``
+#: (catalogue key ``fill_in.line``; ``D2L_BIRNN_LANG=zh`` prints its Chinese form).
+FILL_IN_PREFIX = msg("fill_in.line", lang="en").split("{model}")[0]
 
 
 class FillInTask(NamedTuple):
@@ -77,14 +79,14 @@ def score_fill_in(probs, truth) -> dict[str, float]:
 
 
 def fill_in_line(model: str, both: float, left: float) -> str:
-    """``'fill-in, held-out text: <model>: both sides 84.5%, left only 59.6%'``.
+    """``'fill-in, held-out text: <model>: both sides 84.5%, left only 59.6%'`` (catalogue ``fill_in.line``).
 
     ``both``/``left``: accuracies (fractions) with context on both sides and
     on the left only. ``model`` must not contain ``':'`` (the line is parsed).
     """
-    if ":" in model:
+    if ":" in model or "：" in model:
         raise ValueError(f"model name {model!r} must not contain ':' (the line is parsed)")
-    return f"{FILL_IN_PREFIX}{model}: both sides {100 * both:.1f}%, left only {100 * left:.1f}%"
+    return msg("fill_in.line", model=model, both=100 * both, left=100 * left)
 
 
 __all__ = ["FILL_IN_MARGIN", "FILL_IN_PREFIX", "QUICK_BLANKS", "FillInTask", "fill_in_line", "fill_in_task",

@@ -85,8 +85,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Bidirectional RNN: learned $f$ and $g$ (solid: $X_t$ enters its own step)",
         "双向循环神经网络：学习得到的 $f$ 和 $g$（实线：$X_t$ 进入它自己的时间步）"),
     # --- d2l_birnn.training (train_ch8) ----------------------------------------------------
-    "train.result": ("perplexity {ppl:.1f}, {speed:.1f} tokens/sec on {device}",
-                     "困惑度 {ppl:.1f}, {speed:.1f} 词元/秒 {device}"),
+    "train.result": ("perplexity {ppl:.1f}, {speed:.1f} tokens/sec on {device} (last epoch)",
+                     "困惑度 {ppl:.1f}, {speed:.1f} 词元/秒 {device}（最后一个迭代周期）"),
+    "train.result_mean": ("perplexity {ppl:.1f}, {speed:.1f} tokens/sec on {device} "
+                          "(mean of {epochs} epochs)",
+                          "困惑度 {ppl:.1f}, {speed:.1f} 词元/秒 {device}（{epochs} 个迭代周期的平均值）"),
+    "train.history": ("TrainingHistory({epochs} epochs, perplexity {first:.1f} -> {last:.2f}, "
+                      "{speed:,.0f} tokens/sec (mean of {timed} epochs) on {device}, {mode} loop)",
+                      "TrainingHistory（{epochs} 个迭代周期，困惑度 {first:.1f} -> {last:.2f}，"
+                      "{speed:,.0f} 词元/秒（{timed} 个迭代周期的平均值）{device}，{mode} 循环）"),
+    "train.history_empty": ("TrainingHistory(no epochs)", "TrainingHistory（没有迭代周期）"),
     "train.resume_lr": ("resuming {path} (saved with lr={saved_lr}) with lr={lr}",
                         "从 {path} 继续（保存时 lr={saved_lr}），现在 lr={lr}"),
     "train.resume": ("resuming from {path}: {epochs} epochs done",
@@ -98,11 +106,30 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                           "已中断：已把完成的 {epochs} 个迭代周期保存到 {path}；再次以 "
                           "checkpoint={path!r} 调用 train_ch8 即可继续"),
     # --- d2l_birnn.pretrained, exercises, runtime (printed lines a reader sees) -------------
-    "pretrained.loaded": ("loaded {name!r} (SHA-256 verified): {epochs} epochs of {run}",
-                          "已加载 {name!r}（SHA-256 已校验）：{run} 的 {epochs} 个迭代周期"),
+    "pretrained.loaded": ("loaded {name!r} (SHA-256 verified), saved {saved} after {epochs} epochs "
+                          "by the run: {run}",
+                          "已加载 {name!r}（SHA-256 已校验），保存于 {saved}，训练了 {epochs} 个迭代周期，"
+                          "运行：{run}"),
     "pretrained.no_history": ("no training history recorded", "没有记录训练历史"),
     "pretrained.quick": ("quick mode: {name!r} is not compared with the shipped 500-epoch model",
                          "快速模式：{name!r} 不与随附的 500 个迭代周期的模型比较"),
+    "fill_in.line": ("fill-in, held-out text: {model}: both sides {both:.1f}%, left only {left:.1f}%",
+                     "填空，留出文本：{model}：两侧 {both:.1f}%，仅左侧 {left:.1f}%"),
+    "pretrained.compare": ("this run vs the shipped {name!r} ({saved}): perplexity on the training "
+                           "corpus {mine:.4f} vs {theirs:.4f} (difference {diff:+.4f}); greedy "
+                           "predictions {verdict}",
+                           "本次运行与随附的 {name!r}（{saved}）比较：训练语料上的困惑度 {mine:.4f} 对 "
+                           "{theirs:.4f}（差 {diff:+.4f}）；贪心预测{verdict}"),
+    "pretrained.equal": ("equal", "相同"),
+    "pretrained.different": ("different for {prefixes}", "对 {prefixes} 不同"),
+    "pretrained.not_compared": ("not compared with a shipped {name!r}: {error}",
+                                "未与随附的 {name!r} 比较：{error}"),
+    "pretrained.other_corpus": ("not compared with the shipped {name!r}: it was measured on another "
+                                "training corpus",
+                                "未与随附的 {name!r} 比较：它是在另一份训练语料上测量的"),
+    "pretrained.saved": ("saved {name!r} ({mib:.1f} MiB, SHA-256 {sha}...): perplexity on the "
+                         "training corpus {ppl:.4f}",
+                         "已保存 {name!r}（{mib:.1f} MiB，SHA-256 {sha}...）：训练语料上的困惑度 {ppl:.4f}"),
     "exercise.right": ("{id}: right.", "{id}：正确。"),
     "exercise.not_yet": ("{id}: not yet. {note}Hint: {hint} (d2l.answer({id!r}) shows the answer.)",
                          "{id}：还不对。{note}提示：{hint}（d2l.answer({id!r}) 会显示答案。）"),
@@ -121,6 +148,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "bench.speedup": ("speed-up", "加速比"),
     "bench.peak_fraction": ("% peak", "峰值%"),
     "bench.peak_mib": ("peak MiB", "峰值 MiB"),
+    # --- notebook 00: start here ---------------------------------------------------------
+    "nb00.corpus_size": ("{chars} characters, {tokens} tokens", "{chars} 个字符，{tokens} 个词元"),
+    "nb00.epochs": ("in this mode, notebook 04 trains the notes' BiLSTM for {epochs} epochs",
+                    "在此模式下，笔记本 04 把笔记中的 BiLSTM 训练 {epochs} 个迭代周期"),
     # --- notebook 01: why the future matters -----------------------------------------------
     "nb01.col.left_acc": ("left-only accuracy", "仅左侧精度"),
     "nb01.col.two_acc": ("two-sided accuracy", "两侧精度"),
@@ -138,6 +169,43 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "nb01.bits.ylabel": ("bits per hidden character", "每个被隐藏字符的比特数"),
     "nb01.bits.title": ("Conditional entropy (held-out cross-entropy)",
                         "条件熵（留出文本上的交叉熵）"),
+    "nb01.guess.word_blank": ("{sentence} (word blank)", "{sentence}（填一个词）"),
+    "nb01.guess.char_blank": ("{sentence} (char blank)", "{sentence}（填一个字符）"),
+    "nb01.guess.left": ("left-only", "仅左侧"),
+    "nb01.guess.two": ("two-sided", "两侧"),
+    "nb01.data.split": ("{total:,} characters: {train:,} counted, {test:,} held out",
+                        "{total:,} 个字符：{train:,} 个用于计数，{test:,} 个留出"),
+    "nb01.data.split_check": ("split is first 90% / last 10%: {ok}", "划分为前 90% / 后 10%：{ok}"),
+    "nb01.data.tokens": ("{n} tokens: {tokens}", "{n} 个词元：{tokens}"),
+    "nb01.fill.scored": ("{n:,} blanks scored in {seconds:.1f} s", "{n:,} 个空位，打分用时 {seconds:.1f} 秒"),
+    "nb01.fill.best": ("best {side}: {acc:.1%} at n={n}, {bits:.2f} bits",
+                       "{side}最佳：n={n} 时精度 {acc:.1%}，{bits:.2f} 比特"),
+    "nb01.fill.fewest_bits": ("fewest bits: left-only {left:.2f} at n={n_left}; "
+                              "two-sided {two:.2f} at n={n_two}",
+                              "比特数最少：仅左侧 n={n_left} 时 {left:.2f}；两侧 n={n_two} 时 {two:.2f}"),
+    "nb01.fill.same_context": ("same number of context characters (4): left-only n=4 {left:.1%} vs "
+                               "two-sided n=2 {two:.1%}, {gap:.1f} points more",
+                               "上下文字符数相同（4 个）：仅左侧 n=4 时 {left:.1%}，两侧 n=2 时 {two:.1%}，"
+                               "高 {gap:.1f} 个百分点"),
+    "nb01.words.summary": ("{types:,} word types in {train:,} training words; {blanks:,} held-out blanks, "
+                           "{unk:.1%} of them words never seen in training",
+                           "{train:,} 个训练词中有 {types:,} 个不同的词；{blanks:,} 个留出空位，其中 "
+                           "{unk:.1%} 是训练中从未出现的词"),
+    "nb01.widget.sentence": ("sentence", "句子"),
+    "nb01.widget.guesses": ("guesses", "猜测数"),
+    "nb01.ner.row": ("{sentence:<24} label {label:<3}  left {left:<10} right {right}",
+                     "{sentence:<24} 标签 {label:<3}  左侧 {left:<10} 右侧 {right}"),
+    "nb01.ner.nothing": ("(nothing)", "（无）"),
+    "nb01.ner.clashes": ("left contexts that must carry more than one label:",
+                         "必须对应不止一个标签的左侧上下文："),
+    "nb01.ner.best": ("best a left-only tagger can do on these three: {acc:.0%}; "
+                      "with the right context: 100%",
+                      "仅看左侧的标注器在这三句上最多做对 {acc:.0%}；加上右侧上下文：100%"),
+    "nb01.green.next": ('"green" occurs {n} times; the next word:', '“green”出现 {n} 次；其后的词：'),
+    "nb01.ex2.line": ("{left} left + {right} right: {acc:.1%} held-out accuracy",
+                      "左侧 {left} 个 + 右侧 {right} 个：留出文本上的精度 {acc:.1%}"),
+    "nb01.ran_in": ("notebook ran in {seconds:.0f} s ({mode} mode)",
+                    "本笔记本运行了 {seconds:.0f} 秒（{mode}模式）"),
     # --- notebook 02: HMM forward-backward -------------------------------------------------
     "nb02.sample.hidden_state": ("hidden state $h_t$", "隐状态 $h_t$"),
     "nb02.sample.title": ("A sample: hidden states (grey) and the symbols they emit (red)",
@@ -165,6 +233,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "nb02.fill.left": ("left only  P(x_j | x_<j)", "仅左侧  P(x_j | x_<j)"),
     "nb02.fill.both": ("both sides P(x_j | x_-j)", "两侧    P(x_j | x_-j)"),
     "nb02.fill.bits": ("bits per character", "每个字符的比特数"),
+    "nb02.fill.count": ("{n:,} held-out characters, each blanked on its own",
+                        "{n:,} 个留出字符，每次单独挖空其中一个"),
+    "nb02.fill.both_accuracy": ("accuracy from both sides", "两侧上下文的精度"),
+    "nb02.trellis.blank": ("blank", "空位"),
+    "nb02.trellis.no_widgets": ("ipywidgets is not installed: the static figure above is the explorer "
+                                "(pip install ipywidgets for sliders)",
+                                "没有安装 ipywidgets：上面的静态图就是探索工具"
+                                "（pip install ipywidgets 后可以使用滑块）"),
+    "nb02.exercise.not_yet": ("exercise {n}: not yet: write {name} (the answer is in the box above)",
+                              "练习 {n}：还没有完成：请写出 {name}（答案在上面的折叠框中）"),
+    "nb02.exercise.rho_match": ("rho_1, rho_2, rho_3 match HMM.backward: {ok}",
+                                "rho_1、rho_2、rho_3 与 HMM.backward 一致：{ok}"),
+    "nb02.exercise.p_match": ("P(x) matches brute force: {ok}", "P(x) 与穷举的结果一致：{ok}"),
+    "nb02.exercise.pair_match": ("matches brute force: {ok}", "与穷举的结果一致：{ok}"),
     # --- notebook 03: a BiRNN from scratch -------------------------------------------------
     "nb03.model.unidirectional_left": ("unidirectional (left half)", "单向（左半部分）"),
     "nb03.train.most_frequent": ("most frequent character", "最常见的字符"),
@@ -175,13 +257,39 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "nb03.train.acc_title": ("Held-out accuracy: the middle character", "留出文本上的精度：中间字符"),
     "nb03.use.xlabel": ("position of the context character relative to the blank",
                         "上下文字符相对于空位的位置"),
-    "nb03.use.ylabel": (r"$\|\partial \mathbf{o}_k / \partial \mathbf{x}_s\|$ / max",
-                        r"$\|\partial \mathbf{o}_k / \partial \mathbf{x}_s\|$ / 最大值"),
+    "nb03.use.ylabel": (r"$\|\partial \mathbf{o}_{k+1} / \partial \mathbf{x}_s\|$ / max",
+                        r"$\|\partial \mathbf{o}_{k+1} / \partial \mathbf{x}_s\|$ / 最大值"),
     "nb03.diff.outputs": ("outputs", "输出"),
     "nb03.diff.final_states": ("final states", "最终状态"),
     "nb03.diff.gradients": ("gradients", "梯度"),
     "nb03.use.title": ("What the trained models look at to fill in the blank",
                        "训练好的模型填空时看哪些位置"),
+    "nb03.map.uni": ("unidirectional RNN", "单向循环神经网络"),
+    "nb03.map.bi": ("bidirectional RNN", "双向循环神经网络"),
+    "nb03.diff.largest": ("largest of all: outputs and final states {states:.1e}, "
+                          "weight gradients {grads:.1e}",
+                          "所有情况中的最大值：输出和最终状态 {states:.1e}，权重梯度 {grads:.1e}"),
+    "nb03.task.vocab": ("vocabulary: {V} tokens {tokens}", "词表：{V} 个词元 {tokens}"),
+    "nb03.task.split": ("training text: the first {train_share:.0%} of the book ({train:,} characters) | "
+                        "held-out text: the last {test_share:.0%} ({test:,} characters)",
+                        "训练文本：全书的前 {train_share:.0%}（{train:,} 个字符）| "
+                        "留出文本：最后 {test_share:.0%}（{test:,} 个字符）"),
+    "nb03.task.shapes": ("inputs {X} = (T, n, V) | labels {y}", "输入 {X} = (T, n, V) | 标签 {y}"),
+    "nb03.train.blanks": ("held-out blanks scored: {n:,}", "评分所用的留出文本空位数：{n:,}"),
+    "nb03.train.result": ("{name}: {params:,} parameters, {steps} steps in {seconds:.0f} s, "
+                          "held-out accuracy {acc:.3f}",
+                          "{name}：{params:,} 个参数，{steps} 步，用时 {seconds:.0f} 秒，"
+                          "留出文本上的精度 {acc:.3f}"),
+    "nb03.train.baseline": ("always guessing the most frequent character {char!r}: {acc:.3f}",
+                            "总是猜最常见的字符 {char!r}：{acc:.3f}"),
+    "nb03.train.uniform": ("uniform guessing over the V = {V} tokens: cross-entropy log V = {uniform:.2f}",
+                           "在 V = {V} 个词元上均匀猜测：交叉熵 log V = {uniform:.2f}"),
+    "nb03.train.loss_line": ("{name}: training cross-entropy at step 1 {first:.2f}; running mean over "
+                             "the first {window} steps {start:.2f}, over the last {window} steps {end:.2f}",
+                             "{name}：第 1 步的训练交叉熵 {first:.2f}；前 {window} 步的滑动平均 "
+                             "{start:.2f}，最后 {window} 步的滑动平均 {end:.2f}"),
+    "nb03.use.blanks": ("row k + 1 of J (the blank), averaged over {n} blanks spread over the held-out text",
+                        "J 的第 k + 1 行（空位），在留出文本中均匀分布的 {n} 个空位上取平均"),
     # --- notebook 04: the notes' BiLSTM ----------------------------------------------------
     "nb04.model.bilstm_notes": ("BiLSTM, lr 1 (the notes)", "BiLSTM，学习率 1（笔记）"),
     "nb04.model.lstm_lr1": ("LSTM, lr 1", "LSTM，学习率 1"),
@@ -207,12 +315,40 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "nb04.col.top_bigram": ("most common bigram", "最常见的二元语法"),
     "nb04.col.top_share": ("its share", "其占比"),
     "nb04.col.ppl_lstm2": ("perplexity under LSTM lr 2", "LSTM（学习率 2）下的困惑度"),
-    "nb04.col.tokens_per_s": ("tokens/s", "词元/秒"),
-    "nb04.col.s_per_epoch": ("s/epoch", "秒/迭代周期"),
+    "nb04.col.mean_tokens_per_s": ("mean tokens/s", "平均词元/秒"),
+    "nb04.col.mean_s_per_epoch": ("mean s/epoch", "平均秒/迭代周期"),
     "nb04.col.peak_mib": ("peak memory (MiB)", "峰值内存（MiB）"),
     "nb04.row.bilstm": ("BiLSTM (2 x 256, bidirectional)", "BiLSTM（2 x 256，双向）"),
     "nb04.row.lstm": ("LSTM (2 x 256)", "LSTM（2 x 256）"),
     "nb04.row.ratio": ("ratio BiLSTM / LSTM", "比值 BiLSTM / LSTM"),
+    "nb04.data.vocab": ("vocab: {n} tokens, first five: {first}", "词表：{n} 个词元，前五个：{first}"),
+    "nb04.data.corpus": ("training corpus: {n} characters", "训练语料：{n} 个字符"),
+    "nb04.data.shapes": ("X {x} Y {y} | Y is X shifted by one: {shifted}",
+                         "X {x} Y {y} | Y 是 X 错开一个位置的结果：{shifted}"),
+    "nb04.data.split": ("training text: the first {train} characters of the book | held-out text: "
+                        "the last 10% of the book, {held} characters",
+                        "训练文本：全书的前 {train} 个字符 | 留出文本：全书的最后 10%，共 {held} 个字符"),
+    "nb04.data.is_start": ("the training corpus is the start of the book: {ok}",
+                           "训练语料就是全书的开头：{ok}"),
+    "nb04.result.bilstm": ("the notes' BiLSTM: training perplexity {ppl} after {epochs} epochs; "
+                           "mean speed over those epochs {speed:,.0f} tokens/sec",
+                           "笔记中的 BiLSTM：{epochs} 个迭代周期后的训练困惑度为 {ppl}；"
+                           "这些迭代周期的平均速度为 {speed:,.0f} 词元/秒"),
+    "nb04.col.parameters": ("parameters", "参数个数"),
+    "nb04.result.evidence": ("the notes' BiLSTM on held-out text: next-character accuracy {future} "
+                             "with the future in the window, {past} with the past only",
+                             "笔记中的 BiLSTM 在留出文本上预测下一个字符的精度：窗口内有未来时为 "
+                             "{future}，只有过去时为 {past}"),
+    "nb04.cost.flops": ("FLOPs per training token: BiLSTM {bi:.2f} M, LSTM {uni:.2f} M, ratio {ratio:.2f}",
+                        "每个训练词元的浮点运算数：BiLSTM {bi:.2f} M，LSTM {uni:.2f} M，比值 {ratio:.2f}"),
+    "nb04.cost.layer2": ("{name}: layer 2 input weights {shapes}", "{name}：第 2 层的输入权重 {shapes}"),
+    "nb04.cost.total": ("{device}; training took {bi:.1f} min for the BiLSTM's {epochs} epochs and "
+                        "{uni:.1f} min for the LSTM's; a process that only imports MXNet peaks at "
+                        "{base:.0f} MiB",
+                        "{device}；BiLSTM 训练 {epochs} 个迭代周期用了 {bi:.1f} 分钟，LSTM 用了 "
+                        "{uni:.1f} 分钟；只导入 MXNet 的进程的峰值内存为 {base:.0f} MiB"),
+    "nb04.ran_in": ("This notebook ran in {minutes:.1f} min ({mode} mode).",
+                    "本笔记本运行了 {minutes:.1f} 分钟（{mode}模式）。"),
     # --- notebook 05: cost and applications ------------------------------------------------
     "nb05.chain.uni1": ("unidirectional, 1 layer", "单向，1 层"),
     "nb05.chain.uni2": ("unidirectional, 2 layers", "单向，2 层"),
@@ -247,8 +383,127 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "nb05.probe.space": ("always the space", "总是猜空格"),
     "nb05.probe.xlabel": ("position $k$ in the passage", "段落中的位置 $k$"),
     "nb05.probe.title": ("Reading character $k$ back from the final states", "从最终状态读回字符 $k$"),
-    "nb05.claims.claim": ("claim of the notes", "笔记的论断"),
+    "nb05.claims.claim": ("claim of the notes' summary (translated)",
+                          "笔记【总结】中的论断（原文）"),
     "nb05.claims.where": ("where it is shown", "在哪里得到验证"),
+    "nb05.time.count": ("{n} timings, batch 32, best of {repeats} runs each",
+                        "共 {n} 次计时，小批量大小 32，每次取 {repeats} 次运行中最快的一次"),
+    "nb05.time.ratio": ("bidirectional / unidirectional time: median {median:.2f}x "
+                        "(range {low:.2f}x to {high:.2f}x)",
+                        "双向 / 单向的时间：中位数 {median:.2f}x（范围 {low:.2f}x 到 {high:.2f}x）"),
+    "nb05.memory.baseline": ("MXNet alone: {mib:.0f} MiB peak", "仅 MXNet 本身：峰值 {mib:.0f} MiB"),
+    "nb05.memory.ratio": ("at T = {T}: bidirectional adds {ratio:.2f}x the memory of unidirectional",
+                          "T = {T} 时：双向新增的内存是单向的 {ratio:.2f}x"),
+    "nb05.fill.text": ("training text: {train:,} characters; held-out text: {test:,} characters",
+                       "训练文本：{train:,} 个字符；留出文本：{test:,} 个字符"),
+    "nb05.fill.vocab": ("vocabulary of {V} tokens (with <unk> and <mask>)",
+                        "词表大小为 {V} 个词元（含 <unk> 和 <mask>）"),
+    "nb05.fill.params": ("{name:>14}: {h} hidden units, {params:,} parameters",
+                         "{name}：{h} 个隐藏单元，{params:,} 个参数"),
+    "nb05.fill.data": ("training: {n:,} sequences of {seq_len} characters; held out: {m:,} windows "
+                       "of {w}",
+                       "训练：{n:,} 个序列，每个 {seq_len} 个字符；留出：{m:,} 个窗口，每个 {w} 个字符"),
+    "nb05.fill.trained": ("{name}: trained in {seconds:.0f} s, training loss {loss:.3f}",
+                          "{name}：训练用时 {seconds:.0f} 秒，训练损失 {loss:.3f}"),
+    "nb05.fill.line_model": ("LSTMs, {width} characters a side", "LSTM，每侧 {width} 个字符"),
+    "nb05.tag.data": ("{n:,} training rows of {tag_len} letters, {m:,} held out; {pct:.1f}% of "
+                      "held-out letters end a word",
+                      "{n:,} 行训练数据，每行 {tag_len} 个字母，{m:,} 行留出；留出文本中 {pct:.1f}% "
+                      "的字母是词尾"),
+    "nb05.tag.result": ("{name} ({h} hidden units, {params:,} parameters): held-out accuracy "
+                        "{acc:.1f}%",
+                        "{name}（{h} 个隐藏单元，{params:,} 个参数）：留出文本上的精度 {acc:.1f}%"),
+    "nb05.tag.always_no": ('always "not the last letter": {acc:.1f}%',
+                           "总是回答“不是词尾”：{acc:.1f}%"),
+    "nb05.tag.truth": ("truth", "真实值"),
+    "nb05.probe.result": ("{name}: encoding of {size} numbers, mean probe accuracy {acc:.1f}% over "
+                          "{n:,} held-out passages of {length} characters",
+                          "{name}：编码含 {size} 个数，在 {n:,} 个长度为 {length} 个字符的留出段落上"
+                          "的平均探测精度 {acc:.1f}%"),
+    # The five claims of the notes' summary (【总结】): English translated from the notes, Chinese
+    # quoted from the notes word for word (their punctuation too).
+    "nb05.claims.1": ("A bidirectional RNN uses information from the reverse time direction "
+                      "through a hidden layer that is updated backwards.",
+                      "双向循环神经网络通过反向更新的隐藏层来利用方向时间信息"),
+    "nb05.claims.2": ("In a bidirectional RNN the hidden state of each time step is determined "
+                      "jointly by the data before and after that time step.",
+                      "在双向循环神经网络中,每个时间步的隐状态由当前时间步的前后数据同时决定"),
+    "nb05.claims.3": ("Bidirectional RNNs are similar to the \u201cforward-backward\u201d algorithm "
+                      "of probabilistic graphical models.",
+                      "双向循环神经网络与概率图模型中的\u201c前向-后向\u201d算法具有相似性"),
+    "nb05.claims.4": ("Bidirectional RNNs are mainly used for sequence encoding and for estimating "
+                      "observations given bidirectional context: usually to extract features of a "
+                      "sequence and to fill in blanks, not to predict the future.",
+                      "双向循环神经网络主要用于序列编码和给定双向上下文的观测估计,通常用来对序列抽取"
+                      "特征、填空,而不是预测未来"),
+    "nb05.claims.5": ("Because the gradient chain is longer, bidirectional RNNs are very expensive "
+                      "to train.",
+                      "由于梯度链更长,因此双向循环神经网络的训练代价非常高"),
+    "nb05.claims.where1": (
+        "`03_birnn_from_scratch.ipynb`: the backward recursion written out (from $t = T$ down to "
+        "1) and checked against Gluon's bidirectional layer; `04_bilstm_gluon.ipynb`: the notes' "
+        "`rnn.LSTM(256, 2, bidirectional=True)`; Application 1 here: the backward state "
+        r"$\overleftarrow{H}_{t+1}$ carries the text right of the gap.",
+        "`03_birnn_from_scratch.ipynb`：写出后向递归（从 $t = T$ 到 1）并与 Gluon 的双向层核对；"
+        "`04_bilstm_gluon.ipynb`：笔记中的 `rnn.LSTM(256, 2, bidirectional=True)`；本笔记本的应用 1："
+        r"反向隐状态 $\overleftarrow{H}_{t+1}$ 携带空位右侧的文本。"),
+    "nb05.claims.where2": (
+        "count models run here with {width} characters a side (those of "
+        "`01_why_the_future_matters.ipynb`): {left_counts:.1f}% of hidden characters from the left "
+        "alone, {two_counts:.1f}% from both sides; the BiLSTM fills a hidden character "
+        "{bi:.1f}% of the time, an LSTM with about as many parameters {uni:.1f}%; word ends tagged "
+        "{tag_bi:.1f}% vs {tag_uni:.1f}%.",
+        "在本笔记本中以每侧 {width} 个字符运行的计数模型（即 `01_why_the_future_matters.ipynb` "
+        "中的模型）：仅用左侧能填对 {left_counts:.1f}% 的被隐藏字符，用两侧能填对 "
+        "{two_counts:.1f}%；双向 LSTM 填对被隐藏字符的比例为 {bi:.1f}%，参数量大致相同的 LSTM 为 "
+        "{uni:.1f}%；词尾标注 {tag_bi:.1f}% 对 {tag_uni:.1f}%。"),
+    "nb05.claims.where3": (
+        r"`02_hmm_forward_backward.ipynb`: the HMM's forward messages $\pi_t$ and backward "
+        r"messages $\rho_t$, checked against brute force, and the fill-in "
+        r"$\propto \sum_h \pi_t(h)\rho_t(h)P(x_t \mid h)$ drawn next to the BiRNN; "
+        "`03_birnn_from_scratch.ipynb`: the two recursions and the concatenation written out; "
+        r"Application 1 here reads $[\overrightarrow{H}_{t-1}, \overleftarrow{H}_{t+1}]$, the "
+        "same shape.",
+        r"`02_hmm_forward_backward.ipynb`：隐马尔可夫模型的前向消息 $\pi_t$ 和后向消息 $\rho_t$，"
+        r"与穷举核对，并把填空公式 $\propto \sum_h \pi_t(h)\rho_t(h)P(x_t \mid h)$ 与双向循环神经网络"
+        "并排画出；`03_birnn_from_scratch.ipynb`：写出两个方向的递归和连接；本笔记本的应用 1 读取 "
+        r"$[\overrightarrow{H}_{t-1}, \overleftarrow{H}_{t+1}]$，形状相同。"),
+    "nb05.claims.where4": (
+        "Applications 1-3 here (filling {bi:.1f}% vs {uni:.1f}%; tagging {tag_bi:.1f}% vs "
+        "{tag_uni:.1f}%; encodings that keep both ends of a passage: mean probe accuracy "
+        "{probe_bi:.1f}% vs {probe_uni:.1f}%). Not for predicting the future: "
+        "`04_bilstm_gluon.ipynb` runs the notes' code, a BiLSTM language model whose training "
+        "perplexity falls close to 1 because it reads the answer from the future, yet it generates "
+        "repetitions such as \"erererer\".",
+        "本笔记本的应用 1-3（填空 {bi:.1f}% 对 {uni:.1f}%；标注 {tag_bi:.1f}% 对 {tag_uni:.1f}%；"
+        "编码保留段落的两端：平均探测精度 {probe_bi:.1f}% 对 {probe_uni:.1f}%）。不用于预测未来："
+        "`04_bilstm_gluon.ipynb` 运行笔记中的代码，一个双向 LSTM 语言模型，它的训练困惑度降到接近 1，"
+        "因为它从未来读取答案，但它生成的是“erererer”这样的重复。"),
+    "nb05.claims.where5": (
+        "Section 1 here, in cell evaluations over T = {T} steps: one bidirectional layer does not "
+        "lengthen the longest chain ({bi1} vs {uni1}), it delays the first output ({first_bi1} vs "
+        "{first_uni1}); in the notes' two layers the first output needs {first_bi2} sequential cell "
+        "evaluations instead of {first_uni2} and the longest chain is {bi2} vs {uni2}. Section 2: a "
+        "training pass takes {time:.1f}x the time and {memory:.1f}x the activation memory of a "
+        "unidirectional layer.",
+        "本笔记本第 1 节，以 T = {T} 个时间步上依次计算的循环单元次数计：一个双向层并不加长最长链"
+        "（{bi1} 对 {uni1}），但推迟第一个输出（{first_bi1} 对 {first_uni1}）；在笔记的两层模型中，"
+        "第一个输出需要依次计算 {first_bi2} 次循环单元，而不是 {first_uni2} 次，最长链为 {bi2} 对 "
+        "{uni2}。第 2 节：一次训练（前向 + 反向传播）所用的时间是单向层的 {time:.1f}x，"
+        "激活内存是 {memory:.1f}x。"),
+    "nb05.ran": ("notebook ran in {seconds:.0f} s ({mode} mode)",
+                 "本笔记本运行了 {seconds:.0f} 秒（{mode}模式）"),
+    "nb05.ex1.result": ("{layers} bidirectional layers, T = {T}: loss 1 to x_1 {loss}, "
+                        "first output {first}, longest chain {longest}",
+                        "{layers} 个双向层，T = {T}：损失 1 到 x_1 为 {loss}，第一个输出为 {first}，"
+                        "最长链为 {longest}"),
+    "nb05.ex4.result": ("passages of {length:>3} words: {right}/{n} held-out passages right "
+                        "({pct:.0f}%)",
+                        "{length} 个词的段落：{n} 个留出段落中判断对 {right} 个（{pct:.0f}%）"),
+    "nb05.ex5.pair": ("{a!r} vs {b!r}", "{a!r} 与 {b!r}"),
+    "nb05.ex5.embedding": ("  context-free embedding: cosine {cos:.3f}",
+                           "  与上下文无关的嵌入：余弦相似度 {cos:.3f}"),
+    "nb05.ex5.lstm": ("  {name:>14} LSTM: cosine {cos:.3f}", "  {name} LSTM：余弦相似度 {cos:.3f}"),
 }
 
 

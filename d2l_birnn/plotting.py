@@ -4,6 +4,7 @@ Each function draws on a given matplotlib ``Axes`` (or makes a new figure) and
 returns what it drew on. Every word in a figure comes from the message catalogue
 (:mod:`d2l_birnn.i18n`, language ``$D2L_BIRNN_LANG``); font sizes are relative
 ("medium", "large", ...), so a style with larger fonts (projection) scales them all.
+Time steps are numbered from 1, as in the math (``X_1, ..., X_T``).
 """
 
 from __future__ import annotations
@@ -24,13 +25,13 @@ if _os.environ.get(_LANG_ENV, "").strip().lower().startswith("zh"):
 FORWARD_COLOR, BACKWARD_COLOR = "#9ecae1", "#fdae6b"
 
 
-def _box(ax, xy, label: str, color: str, size=(0.72, 0.5)):
+def _box(ax, xy, label: str, color: str, size=(0.72, 0.5), fontsize="large"):
     from matplotlib.patches import FancyBboxPatch
 
     (x, y), (w, h) = xy, size
     ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.03",
                                 facecolor=color, edgecolor="black", linewidth=1))
-    ax.text(x, y, label, ha="center", va="center", fontsize="large")
+    ax.text(x, y, label, ha="center", va="center", fontsize=fontsize)
 
 
 def _arrow(ax, a, b, color="black", size=(0.72, 0.5), style="-|>", linestyle="-"):
@@ -108,17 +109,18 @@ def draw_birnn_unrolled(num_steps: int = 4, ax=None):
 
 
 def plot_dependency_maps(maps: dict, axes=None, floor: float = 1e-4, *, scale: str = "log",
-                         colorbar_label: str | None = None, first_step: int = 0):
+                         colorbar_label: str | None = None, first_step: int = 1):
     """Heatmaps of ``J[t, s] = ||d o_t / d x_s||`` side by side, one per entry of ``maps``.
 
     ``maps``: {title: array (T, T)} (rows: output step t, columns: input step s),
-    e.g. from :func:`d2l_birnn.models.jacobian_norms`. With ``scale="log"``
+    e.g. from :func:`d2l_birnn.jacobians.jacobian_norms`. With ``scale="log"``
     colours are logarithmic, relative to each map's largest entry, down to
     ``floor``; with ``scale="linear"`` they are the values themselves, from 1
     to the largest value of all maps (e.g. path lengths from
     :func:`d2l_birnn.cost.gradient_path_lengths`). Entries that are exactly zero
     are left white. ``colorbar_label`` defaults to the gradient-norm label;
-    ticks are numbered from ``first_step``. Returns the list of ``Axes``.
+    ticks are numbered from ``first_step`` (1, as in the math; row/column
+    ``i`` of the array is step ``first_step + i``). Returns the list of ``Axes``.
     """
     import matplotlib.pyplot as plt
     import numpy as onp
@@ -174,13 +176,16 @@ def _symbol_labels(symbols, num_symbols: int) -> list[str]:
     return labels
 
 
-def draw_hmm_trellis(model, x, blank: int, symbols=None, max_bars: int = 12):
+def draw_hmm_trellis(model, x, blank: int, symbols=None, max_bars: int = 12, *,
+                     first_step: int = 1):
     """Draw the trellis of an HMM's forward and backward messages around a blank.
 
     ``model``: a :class:`d2l_birnn.hmm.HMM` with k states; ``x`` (T,): the
     observations (``x[blank]`` is drawn as ``_`` and shown only as the true
     answer); ``blank``: the position to fill in; ``symbols``: a label per
-    symbol id (e.g. ``vocab.idx_to_token``).
+    symbol id (e.g. ``vocab.idx_to_token``). ``blank`` is an array index
+    (0-based); the figure numbers time steps from ``first_step`` (1, as in the
+    math), so index ``blank`` is called position ``blank + first_step``.
 
     Three panels: the forward messages ``pi_t(h) = P(h_t = h | x_<t)`` for
     ``t <= blank`` (columns of k dots, area and colour ~ probability, grey
@@ -228,7 +233,7 @@ def draw_hmm_trellis(model, x, blank: int, symbols=None, max_bars: int = 12):
         ax.set_yticks(range(k))
         ax.set_ylabel(msg("plot.trellis.hidden_state"))
         ax.set_title(title, fontsize="medium")
-    ax_b.set_xlabel(msg("plot.trellis.observations", blank=blank))
+    ax_b.set_xlabel(msg("plot.trellis.observations", blank=blank + first_step))
 
     order = onp.argsort(-both)[:max_bars][::-1]
     ys = onp.arange(len(order))
@@ -257,7 +262,8 @@ def draw_hmm_messages(num_steps: int = 4, ax=None):
         _box(ax, fwd[t - 1], rf"$\pi_{t}$", FORWARD_COLOR)
         _box(ax, bwd[t - 1], rf"$\rho_{t}$", BACKWARD_COLOR)
         _box(ax, (x, rows["h"]), rf"$\pi_{t}\rho_{t}$", "#c7e9c0", size=(0.9, 0.5))
-        _box(ax, (x, rows["o"]), rf"$P(x_{t}|x_{{-{t}}})$", "#dadaeb", size=(1.3, 0.5))
+        _box(ax, (x, rows["o"]), rf"$P(x_{t}|x_{{-{t}}})$", "#dadaeb", size=(1.5, 0.5),
+             fontsize="medium")
         _arrow(ax, fwd[t - 1], (x, rows["h"]), "#3182bd")
         _arrow(ax, bwd[t - 1], (x, rows["h"]), "#e6550d")
         _arrow(ax, (x, rows["h"]), (x, rows["o"]), size=(0.9, 0.5))
@@ -284,14 +290,16 @@ def draw_hmm_messages(num_steps: int = 4, ax=None):
 
 
 def draw_hmm_birnn_bridge(num_steps: int = 4):
-    """The HMM's messages (left) next to a bidirectional RNN (right), same layout.
+    """The HMM's messages (top) above a bidirectional RNN (bottom), same layout.
 
-    Returns the matplotlib ``Figure`` with two axes (see
-    :func:`draw_hmm_messages` and :func:`draw_birnn_unrolled`).
+    One above the other, not side by side, so that the figure keeps a slide's
+    shape: scaled to fill a 1280x720 slide, its text stays large (>= 14 pt with
+    tools/lecture.mplrc's font sizes). Returns the matplotlib ``Figure`` with
+    two axes (see :func:`draw_hmm_messages` and :func:`draw_birnn_unrolled`).
     """
     import matplotlib.pyplot as plt
 
-    fig, (ax_hmm, ax_rnn) = plt.subplots(1, 2, figsize=(4.2 * num_steps + 5.6, 5.4),
+    fig, (ax_hmm, ax_rnn) = plt.subplots(2, 1, figsize=(1.2 * num_steps + 7.7, 7.0),
                                          constrained_layout=True)
     draw_hmm_messages(num_steps, ax=ax_hmm)
     draw_birnn_unrolled(num_steps, ax=ax_rnn)

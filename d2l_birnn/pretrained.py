@@ -24,6 +24,8 @@ import json
 import os
 from pathlib import Path
 
+from .i18n import msg
+
 PRETRAINED_DIR = Path(__file__).resolve().parent / "pretrained"
 MANIFEST = "manifest.json"
 USE_ENV = "D2L_BIRNN_PRETRAINED"       # 1: load the shipped models instead of training
@@ -250,10 +252,10 @@ def load_pretrained(name: str, device=None, *, folder=None, verbose: bool = Fals
     net.training_history = _restore_history(entry)
     if verbose:
         h = net.training_history
-        print(f"loaded {name!r} (SHA-256 verified), saved {entry['saved']} after {len(h)} epochs "
-              f"by the run: {entry['run']}")
-        print(f"perplexity {h[-1]:.1f}, {h.tokens_per_sec:.1f} tokens/sec on {h.device}"
-              if h else "no training history recorded")
+        print(msg("pretrained.loaded", name=name, saved=entry["saved"], epochs=len(h),
+                  run=entry["run"]))
+        print(msg("train.result_mean", ppl=h[-1], speed=h.tokens_per_sec, device=h.device,
+                  epochs=len(h.epoch_seconds)) if h else msg("pretrained.no_history"))
         for prefix in PREFIXES:
             print(h.predictions.get(prefix, ""))
     return net, vocab
@@ -269,17 +271,17 @@ def compare_with_pretrained(name: str, net, vocab, *, corpus, device, folder=Non
     try:
         verified_params_file(name, folder)
     except PretrainedModelError as e:
-        return f"not compared with a shipped {name!r}: {e}"
+        return msg("pretrained.not_compared", name=name, error=e)
     shipped = _entry(name, folder)
     if shipped["corpus"]["sha256"] != corpus_digest(corpus):
-        return f"not compared with the shipped {name!r}: it was measured on another training corpus"
+        return msg("pretrained.other_corpus", name=name)
     mine, theirs = measure(net, vocab, corpus, device), shipped["measured"]
     same = [p for p in PREFIXES if mine["predictions"][p] == theirs["predictions"].get(p)]
-    verdict = ("equal" if len(same) == len(PREFIXES)
-               else f"different for {[p for p in PREFIXES if p not in same]}")
-    return (f"this run vs the shipped {name!r} ({shipped['saved']}): perplexity on the training "
-            f"corpus {mine['perplexity']:.4f} vs {theirs['perplexity']:.4f} (difference "
-            f"{mine['perplexity'] - theirs['perplexity']:+.4f}); greedy predictions {verdict}")
+    verdict = (msg("pretrained.equal") if len(same) == len(PREFIXES)
+               else msg("pretrained.different", prefixes=[p for p in PREFIXES if p not in same]))
+    return msg("pretrained.compare", name=name, saved=shipped["saved"], mine=mine["perplexity"],
+               theirs=theirs["perplexity"], diff=mine["perplexity"] - theirs["perplexity"],
+               verdict=verdict)
 
 
 def save_or_compare_pretrained(name: str, net, vocab, *, corpus, device, folder=None) -> str | None:
@@ -302,10 +304,10 @@ def save_or_compare_pretrained(name: str, net, vocab, *, corpus, device, folder=
             raise PretrainedModelError(f"{name!r} is not one of the shipped models {sorted(MODELS)}")
         entry = save_pretrained(name, net, vocab, corpus=corpus, device=device, folder=folder,
                                 record=MODELS.get(name))
-        line = (f"saved {name!r} ({entry['bytes'] / 2**20:.1f} MiB, SHA-256 {entry['sha256'][:12]}...): "
-                f"perplexity on the training corpus {entry['measured']['perplexity']:.4f}")
+        line = msg("pretrained.saved", name=name, mib=entry["bytes"] / 2**20, sha=entry["sha256"][:12],
+                   ppl=entry["measured"]["perplexity"])
     elif is_quick():
-        line = f"quick mode: {name!r} is not compared with the shipped 500-epoch model"
+        line = msg("pretrained.quick", name=name)
     else:
         line = compare_with_pretrained(name, net, vocab, corpus=corpus, device=device, folder=folder)
     print(line)

@@ -14,8 +14,11 @@ class PerplexityPlot:
     def __init__(self, num_epochs: int, history=()):
         from d2l.mxnet import Animator
 
+        from .i18n import msg
+
         self.step = 10 if num_epochs >= 10 else 1
-        self.animator = Animator(xlabel="epoch", ylabel="perplexity", legend=["train"],
+        self.animator = Animator(xlabel=msg("axis.epoch"), ylabel=msg("word.perplexity"),
+                                 legend=[msg("word.train")],
                                  xlim=[1 if num_epochs < 10 else 10, max(num_epochs, 2)])
         for epoch, perplexity in enumerate(history, 1):
             self.add(epoch, perplexity)

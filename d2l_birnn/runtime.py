@@ -11,6 +11,8 @@ import os
 import random
 import sys
 
+from .i18n import msg
+
 # What configure_threads did when d2l_birnn was imported (doctor reports it).
 APPLIED_THREADS: dict[str, str] = {}
 MXNET_LOADED_FIRST = False
@@ -123,8 +125,7 @@ def describe_run() -> str:
             f"MXNet {mx.__version__} on {device}, OMP_NUM_THREADS={threads} | {mode_name()} mode")
 
 
-QUICK_MODE_NOTICE = ("quick mode: the numbers below come from a few epochs and small samples and "
-                     "will differ from the text, which quotes the committed full-mode run")
+QUICK_MODE_NOTICE = msg("runtime.quick_notice", lang="en")  # in English; the notice is localized
 
 
 def quick_mode_notice() -> str:
@@ -134,7 +135,7 @@ def quick_mode_notice() -> str:
     reader is told that the numbers will not match: ``print(d2l.quick_mode_notice())``
     prints nothing visible in full mode and this notice in quick mode.
     """
-    return QUICK_MODE_NOTICE if is_quick() else ""
+    return msg("runtime.quick_notice") if is_quick() else ""
 
 
 def full_mode_value(value, label: str = "", fmt: str = "") -> str:
@@ -150,4 +151,4 @@ def full_mode_value(value, label: str = "", fmt: str = "") -> str:
     if not is_quick():
         return ""
     text = format(value, fmt) if fmt else str(value)
-    return f" (full mode: {label + ' ' if label else ''}{text})"
+    return msg("runtime.full_mode_value", value=f"{label + ' ' if label else ''}{text}")

@@ -22,6 +22,7 @@ from mxnet import np as mnp
 
 from .checkpoints import Checkpointer, rng_state
 from .data import Vocab
+from .i18n import msg
 from .models import describe
 from .progress import PerplexityPlot
 from .validation import nonnegative_int, positive_int
@@ -50,19 +51,31 @@ class TrainingHistory(list):
 
     @property
     def tokens_per_sec(self) -> float:
-        """Mean training speed over the epochs timed in this history."""
+        """Mean training speed over all epochs timed in this history (NaN if none).
+
+        Total tokens / total wall time: ``tokens_per_epoch * E / sum(epoch_seconds)``
+        over the ``E = len(epoch_seconds)`` timed epochs, so slow epochs weigh
+        by their time. ``train_ch8``'s printed line gives the *last* epoch's
+        speed instead (d2l's format); the two differ by epoch-to-epoch noise.
+        """
         total = sum(self.epoch_seconds)
         return self.tokens_per_epoch * len(self.epoch_seconds) / total if total else float("nan")
 
     @property
     def seconds_per_epoch(self) -> float:
+        """Mean wall time of one epoch, ``sum(epoch_seconds) / E`` over the timed epochs (NaN if none).
+
+        Each epoch's time covers its batches, clipping and updates, not checkpoint
+        saves or the live plot.
+        """
         return sum(self.epoch_seconds) / len(self.epoch_seconds) if self.epoch_seconds else float("nan")
 
     def __repr__(self) -> str:
         if not self:
-            return "TrainingHistory(no epochs)"
-        return (f"TrainingHistory({len(self)} epochs, perplexity {self[0]:.1f} -> {self[-1]:.2f}, "
-                f"{self.tokens_per_sec:,.0f} tokens/sec on {self.device}, {self.mode} loop)")
+            return msg("train.history_empty")
+        return msg("train.history", epochs=len(self), first=self[0], last=self[-1],
+                   speed=self.tokens_per_sec, timed=len(self.epoch_seconds), device=self.device,
+                   mode=self.mode)
 
 
 # ---------------------------------------------------------------------------
@@ -180,7 +193,8 @@ def train_ch8(net, train_iter, vocab: Vocab, lr: float, num_epochs: int, device,
     Normal(0.01) initialisation, SGD with learning rate ``lr`` through a
     ``gluon.Trainer``, gradients clipped to global norm 1, state carried across
     consecutive batches (detached) or begun afresh for random batches. Prints
-    ``perplexity X.X, Y.Y tokens/sec on DEVICE`` and the 50-character
+    ``perplexity X.X, Y.Y tokens/sec on DEVICE (last epoch)`` (the last epoch's
+    speed, d2l's format; the history's repr gives the mean) and the 50-character
     predictions for ``'time traveller'`` and ``'traveller'`` as d2l does.
 
     Extras (keyword-only):
@@ -237,9 +251,11 @@ def train_ch8(net, train_iter, vocab: Vocab, lr: float, num_epochs: int, device,
             saver.interrupted()
         raise
     if verbose:
-        if not math.isfinite(speed):  # every epoch was done before (resumed)
-            speed = history.tokens_per_sec
-        print(f"perplexity {ppl:.1f}, {speed:.1f} tokens/sec on {str(device)}")
+        if math.isfinite(speed):
+            print(msg("train.result", ppl=ppl, speed=speed, device=str(device)))
+        else:  # every epoch was done before (resumed): the mean of the saved run
+            print(msg("train.result_mean", ppl=ppl, speed=history.tokens_per_sec,
+                      device=str(device), epochs=len(history.epoch_seconds)))
     for prefix in ("time traveller", "traveller"):
         history.predictions[prefix] = predict_ch8(prefix, 50, net, vocab, device)
         if verbose:

@@ -44,9 +44,18 @@ def test_setup_cell_does_nothing_outside_colab(monkeypatch):
 
     monkeypatch.setattr(subprocess, "run", forbidden)
     monkeypatch.setattr(runpy, "run_path", forbidden)
+    monkeypatch.setenv("D2L_BIRNN_LANG", "zh")
     namespace: dict = {}
     exec(compile(SETUP_CELL, "setup_cell.py", "exec"), namespace)
-    assert set(namespace) - {"__builtins__"} == {"sys"}
+    assert set(namespace) - {"__builtins__"} == {"os", "sys"}
+    assert os.environ["D2L_BIRNN_LANG"] == "en"  # the cell sets its edition's language, nothing else
+
+
+def test_zh_setup_cell_sets_chinese_outside_colab(monkeypatch):
+    monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+    monkeypatch.setenv("D2L_BIRNN_LANG", "en")
+    exec(compile(setup_cell.setup_cell_source("zh"), "setup_cell.py", "exec"), {})
+    assert os.environ["D2L_BIRNN_LANG"] == "zh"
 
 
 def run_cell_on_fake_colab(monkeypatch, source: str) -> dict:
@@ -120,6 +129,7 @@ def test_every_notebook_starts_with_the_setup_cell(path):
     nb = nbformat.read(path, as_version=4)
     code_cells = [cell for cell in nb.cells if cell.cell_type == "code"]
     assert code_cells, f"{path.name} has no code cell"
+    assert code_cells[0].metadata.get("cellView") == "form", "run 'make sync-setup-cell'"
     assert code_cells[0].source.rstrip("\n") == SETUP_CELL.rstrip("\n"), (
         f"{path.name}'s first code cell is not tools/setup_cell.py: run 'make sync-setup-cell'")
 
@@ -149,6 +159,7 @@ def test_sync_rewrites_only_the_setup_cells_source(tmp_path):
     assert after.cells[1].source == SETUP_CELL.rstrip("\n")
     assert after.cells[1].outputs == before.cells[1].outputs
     assert after.cells[1].id == before.cells[1].id
+    assert after.cells[1].metadata == {**before.cells[1].metadata, "cellView": "form"}
     assert after.cells[0] == before.cells[0] and after.cells[2] == before.cells[2]
     text = path.read_text(encoding="utf-8")
     assert sync_setup_cell.main([str(path)]) == 0

@@ -40,13 +40,15 @@ def test_every_exercise_has_a_right_and_a_wrong_case():
 
 
 @pytest.mark.parametrize("exercise_id", sorted(RIGHT))
-def test_the_right_answer_passes(exercise_id, capsys):
+def test_the_right_answer_passes(exercise_id, capsys, monkeypatch):
+    monkeypatch.setenv("D2L_BIRNN_LANG", "en")
     assert d2l.check(exercise_id, RIGHT[exercise_id]) is True
     assert capsys.readouterr().out.strip() == f"{exercise_id}: right."
 
 
 @pytest.mark.parametrize("exercise_id", sorted(WRONG))
-def test_a_wrong_answer_fails_with_a_hint_and_not_the_answer(exercise_id, capsys):
+def test_a_wrong_answer_fails_with_a_hint_and_not_the_answer(exercise_id, capsys, monkeypatch):
+    monkeypatch.setenv("D2L_BIRNN_LANG", "en")
     assert d2l.check(exercise_id, WRONG[exercise_id]) is False
     out = capsys.readouterr().out
     assert "not yet" in out and "Hint:" in out and f"d2l.answer('{exercise_id}')" in out
@@ -87,3 +89,13 @@ def test_no_notebook_contains_the_expected_values_next_to_a_check():
             if cell["cell_type"] == "code" and "d2l.check(" in src:
                 for value in ("614656", "531441", "110592", "110_592", "524288", "(32, 24)"):
                     assert value not in src, f"{path.name}: a check cell shows {value}"
+
+
+def test_the_verdict_is_printed_in_the_chosen_language(capsys, monkeypatch):
+    exercise_id = sorted(RIGHT)[0]
+    monkeypatch.setenv("D2L_BIRNN_LANG", "zh")
+    assert d2l.check(exercise_id, RIGHT[exercise_id]) is True
+    assert capsys.readouterr().out.strip() == f"{exercise_id}：正确。"
+    assert d2l.check(exercise_id, WRONG[exercise_id]) is False
+    out = capsys.readouterr().out
+    assert "还不对" in out and "提示" in out and f"d2l.answer('{exercise_id}')" in out

@@ -29,7 +29,8 @@ def test_scorer_against_a_hand_computed_case():
         fill_in.score_fill_in(probs, [0, 1])
 
 
-def test_result_line_is_parseable():
+def test_result_line_is_parseable(monkeypatch):
+    monkeypatch.setenv("D2L_BIRNN_LANG", "en")
     line = fill_in.fill_in_line("HMM (k=30)", 0.8449, 0.5962)
     assert line == "fill-in, held-out text: HMM (k=30): both sides 84.5%, left only 59.6%"
     match = re.fullmatch(r"fill-in, held-out text: ([^:]+): both sides ([\d.]+)%, "
@@ -37,3 +38,8 @@ def test_result_line_is_parseable():
     assert match.groups() == ("HMM (k=30)", "84.5", "59.6")
     with pytest.raises(ValueError, match="must not contain ':'"):
         fill_in.fill_in_line("a: b", 0.5, 0.5)
+    monkeypatch.setenv("D2L_BIRNN_LANG", "zh")
+    assert fill_in.fill_in_line("HMM (k=30)", 0.8449, 0.5962) == \
+        "填空，留出文本：HMM (k=30)：两侧 84.5%，仅左侧 59.6%"
+    with pytest.raises(ValueError, match="must not contain ':'"):
+        fill_in.fill_in_line("a：b", 0.5, 0.5)

@@ -82,3 +82,29 @@ def test_the_real_plan_has_the_markers_and_is_current():
     if not plan.exists():
         pytest.skip("LECTURE.md does not exist yet")
     assert fill_in_table.main(["--check"]) == 0, "run tools/fill_in_table.py"
+
+
+def test_the_chinese_line_is_read_too(tmp_path):
+    from d2l_birnn.i18n import msg
+
+    zh = msg("fill_in.line", lang="zh", model="双向 LSTM", both=82.4, left=57.3)
+    assert zh == "填空，留出文本：双向 LSTM：两侧 82.4%，仅左侧 57.3%"
+    nb = notebook(tmp_path / "05_lstm.ipynb", f"noise\n{zh}\n")
+    rows, missing = fill_in_table.collect([nb])
+    assert missing == [] and rows == [{"family": "LSTMs (Gluon)", "notebook": "05_lstm", "model": "双向 LSTM",
+                                       "both": 82.4, "left": 57.3}]
+
+
+def test_the_patterns_follow_the_catalogue(monkeypatch):
+    from d2l_birnn import fill_in
+
+    monkeypatch.setenv("D2L_BIRNN_LANG", "en")
+    line = fill_in.fill_in_line("HMM (k=30)", 0.8449, 0.5962)
+    assert fill_in_table.LINE.fullmatch(line).groupdict() == {"model": "HMM (k=30)", "both": "84.5",
+                                                              "left": "59.6"}
+    assert not fill_in_table.LINE_ZH.search(line)
+    monkeypatch.setenv("D2L_BIRNN_LANG", "zh")
+    line = fill_in.fill_in_line("HMM (k=30)", 0.8449, 0.5962)
+    assert fill_in_table.LINE_ZH.fullmatch(line).groupdict()["both"] == "84.5"
+    with pytest.raises(ValueError, match="unexpected field"):
+        fill_in_table.line_pattern("fill-in {model} {speed}")

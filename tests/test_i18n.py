@@ -63,7 +63,7 @@ def test_msg_formats_and_explains_mistakes(monkeypatch, zh):
     assert i18n.msg("plot.birnn.title", T=4, lang="en") == \
         "A bidirectional RNN unrolled over 4 time steps"
     assert i18n.msg("train.result", ppl=1.234, speed=9876.54, device="cpu(0)") == \
-        "困惑度 1.2, 9876.5 词元/秒 cpu(0)"                        # d2l-zh's train_ch8 line
+        "困惑度 1.2, 9876.5 词元/秒 cpu(0)（最后一个迭代周期）"    # d2l-zh's train_ch8 line, labelled
     assert i18n.msg("plot.trellis.forward").startswith("前向 $\\pi_t(h)")   # LaTeX braces kept
     with pytest.raises(KeyError, match="did you mean plot.birnn.title"):
         i18n.msg("plot.birnn.titel")

@@ -69,9 +69,11 @@ def test_draw_hmm_messages_and_bridge():
     plt.close(ax.figure)
     fig = plotting.draw_hmm_birnn_bridge(4)
     assert isinstance(fig, Figure) and len(fig.axes) == 2
-    left, right = fig.axes
-    assert r"$\pi_4$" in {t.get_text() for t in left.texts}
-    assert r"$H^b_{5}$" in {t.get_text() for t in right.texts}   # the BiRNN panel
+    top, bottom = fig.axes
+    assert r"$\pi_4$" in {t.get_text() for t in top.texts}
+    assert r"$H^b_{5}$" in {t.get_text() for t in bottom.texts}   # the BiRNN panel
+    fig.canvas.draw()
+    assert top.get_position().y0 > bottom.get_position().y1, "the HMM panel is above the BiRNN"
     plt.close(fig)
     with pytest.raises(ValueError, match="num_steps must be an int from 1 to 12"):
         plotting.draw_hmm_messages(0)
@@ -105,6 +107,9 @@ def test_plot_dependency_maps_one_panel_per_map_zeros_left_blank():
         assert shown.mask.sum() == 6                        # the 6 zeros above the diagonal
         assert not shown.mask[np.tril_indices(4)].any()
         assert not np.ma.getmaskarray(axes[1].images[0].get_array()).any()
+        # time steps count from 1, as in the math
+        assert [t.get_text() for t in axes[0].get_xticklabels()] == ["1", "2", "3", "4"]
+        assert [t.get_text() for t in axes[0].get_yticklabels()] == ["1", "2", "3", "4"]
     finally:
         plt.close(axes[0].figure)
     with pytest.raises(ValueError, match="square"):
@@ -153,3 +158,37 @@ def test_plot_dependency_maps_linear_scale_for_path_lengths():
         plt.close(axes[0].figure)
     with pytest.raises(ValueError, match="scale must be 'log' or 'linear'"):
         plotting.plot_dependency_maps(lengths, scale="sqrt")
+
+
+def test_the_bridge_text_is_at_least_14_pt_on_a_slide(tmp_path):
+    """On a 1280x720 slide (tools/build_lecture.py: figures fill 1264x600 CSS px) with the lecture's
+    font sizes (tools/lecture.mplrc), every text of the HMM/BiRNN bridge is >= 14 pt (its
+    mathtext sub/superscripts are drawn at 0.7 of that)."""
+    import re
+    from pathlib import Path
+
+    rc_file = Path(__file__).resolve().parent.parent / "tools" / "lecture.mplrc"
+    with matplotlib.rc_context(fname=str(rc_file)):
+        fig = plotting.draw_hmm_birnn_bridge(4)
+        fig.savefig(tmp_path / "bridge.svg", bbox_inches="tight")   # as the inline backend crops
+        sizes = [t.get_fontsize() for ax in fig.axes for t in [*ax.texts, ax.title] if t.get_text()]
+        plt.close(fig)
+    svg = (tmp_path / "bridge.svg").read_text(encoding="utf-8")
+    width, height = (float(v) for v in re.search(r'width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups())
+    scale = min(1264 / (width * 96 / 72), 600 / (height * 96 / 72))   # SVG pt -> CSS px, fit
+    assert min(sizes) * scale >= 14, (min(sizes), scale)
+
+
+def test_the_trellis_numbers_the_blank_from_1():
+    model = HMM.random(2, 3, rng=0)
+    _, x = model.sample(6, rng=1)
+    fig = plotting.draw_hmm_trellis(model, x, 2)
+    try:
+        assert fig.axes[1].get_xlabel().endswith("position 3)") or "3" in fig.axes[1].get_xlabel()
+    finally:
+        plt.close(fig)
+    fig = plotting.draw_hmm_trellis(model, x, 2, first_step=0)
+    try:
+        assert "2" in fig.axes[1].get_xlabel() and "3" not in fig.axes[1].get_xlabel()
+    finally:
+        plt.close(fig)

@@ -114,6 +114,7 @@ def test_the_switches(monkeypatch):
 def test_save_or_compare_follows_the_mode(tiny, tmp_path, monkeypatch, capsys):
     kwargs = {"corpus": tiny["corpus"], "device": d2l.try_gpu(), "folder": tmp_path / "p"}
     net, vocab = tiny["net"], tiny["vocab"]
+    monkeypatch.setenv("D2L_BIRNN_LANG", "en")
     monkeypatch.setenv("D2L_BIRNN_QUICK", "1")
     monkeypatch.delenv(pretrained.SAVE_ENV, raising=False)
     assert "quick mode" in d2l.save_or_compare_pretrained("tiny", net, vocab, **kwargs)
@@ -126,6 +127,15 @@ def test_save_or_compare_follows_the_mode(tiny, tmp_path, monkeypatch, capsys):
     line = d2l.save_or_compare_pretrained("tiny", net, vocab, **kwargs)
     assert re.search(r"difference \+0\.0000\); greedy predictions equal", line), line
     assert line in capsys.readouterr().out
+    pretrained.load_pretrained("tiny", folder=tmp_path / "p", verbose=True)
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("loaded 'tiny' (SHA-256 verified), saved ")
+    assert re.fullmatch(r"perplexity [\d.]+, [\d.]+ tokens/sec on \S+ \(mean of \d+ epochs\)", out[1]), out
+    monkeypatch.setenv("D2L_BIRNN_LANG", "zh")
+    line = d2l.save_or_compare_pretrained("tiny", net, vocab, **kwargs)
+    assert line.startswith("本次运行与随附的 'tiny'") and line.endswith("贪心预测相同"), line
+    pretrained.load_pretrained("tiny", folder=tmp_path / "p", verbose=True)
+    assert "个迭代周期的平均值）" in capsys.readouterr().out
 
 
 # ---------------------------------------------------------------------------

@@ -71,6 +71,7 @@ def test_describe_run_says_machine_and_mode(monkeypatch):
 
 
 def test_quick_mode_says_its_numbers_differ_from_the_text(monkeypatch):
+    monkeypatch.setenv("D2L_BIRNN_LANG", "en")
     monkeypatch.setenv(runtime.QUICK_ENV, "1")
     notice = d2l.quick_mode_notice()
     assert notice.startswith("quick mode") and "full-mode run" in notice
@@ -79,10 +80,15 @@ def test_quick_mode_says_its_numbers_differ_from_the_text(monkeypatch):
 
 
 def test_full_mode_value_is_shown_in_quick_mode_only(monkeypatch):
+    monkeypatch.setenv("D2L_BIRNN_LANG", "en")
     monkeypatch.setenv(runtime.QUICK_ENV, "1")
     assert d2l.full_mode_value(1.16) == " (full mode: 1.16)"
     assert d2l.full_mode_value(1.16, "perplexity") == " (full mode: perplexity 1.16)"
     assert d2l.full_mode_value(0.976, fmt=".1%") == " (full mode: 97.6%)"
     assert f"perplexity {3.914:.2f}{d2l.full_mode_value(1.16)}" == "perplexity 3.91 (full mode: 1.16)"
+    monkeypatch.setenv("D2L_BIRNN_LANG", "zh")
+    assert d2l.full_mode_value(1.16, "perplexity") == "（完整模式：perplexity 1.16）"
+    assert d2l.quick_mode_notice().startswith("快速模式")
+    assert runtime.QUICK_MODE_NOTICE.startswith("quick mode"), "the constant stays English"
     monkeypatch.setenv(runtime.QUICK_ENV, "")
     assert d2l.full_mode_value(1.16, "perplexity", ".2f") == ""

@@ -46,6 +46,10 @@ def lecture() -> nbformat.NotebookNode:
             "display_data", data={"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"})]),
         nbformat.v4.new_markdown_cell("What it shows: ..."),
         nbformat.v4.new_markdown_cell("## Summary"),
+        nbformat.v4.new_markdown_cell("**Speaker notes.** Ask the room first.",
+                                      metadata={"tags": ["lecture", "notes"]}),
+        nbformat.v4.new_markdown_cell("## A heading, but notes", metadata={"tags": ["notes"]}),
+        nbformat.v4.new_code_cell("x = 2", metadata={"tags": ["notes"]}),   # only markdown cells
     ]
     nb.cells[4].metadata["slideshow"] = {"slide_type": "slide"}  # stale: must be removed
     nb.cells[4].metadata["tags"] = ["keep-me"]
@@ -54,7 +58,8 @@ def lecture() -> nbformat.NotebookNode:
 
 def test_slide_types_follow_the_rules():
     assert add_slide_metadata.slide_types(lecture()) == [
-        "slide", "skip", "-", "slide", "-", "subslide", "notes", "-", "subslide", "-", "slide"]
+        "slide", "skip", "-", "slide", "-", "subslide", "notes", "-", "subslide", "-", "slide",
+        "notes", "notes", "-"]   # a markdown cell tagged 'notes' is speaker notes, even a heading
 
 
 def test_a_setup_cell_is_skipped_only_as_the_first_code_cell():

@@ -145,13 +145,14 @@ def test_fast_and_eager_loops_compute_the_same(small_data):
     assert list(fast) == pytest.approx(list(eager), rel=1e-4)
 
 
-def test_train_ch8_prints_like_d2l(small_data, capsys):
+def test_train_ch8_prints_like_d2l(small_data, capsys, monkeypatch):
+    monkeypatch.setenv("D2L_BIRNN_LANG", "en")
     corpus, vocab = small_data
     d2l.set_seed(0)
     loader = d2l.SeqDataLoader(8, 10, corpus=corpus, vocab=vocab)
     d2l.train_ch8(make_net(vocab), loader, vocab, 1, 1, DEVICE, plot=False)
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith("perplexity ") and "tokens/sec on cpu(0)" in lines[0]
+    assert lines[0].startswith("perplexity ") and "tokens/sec on cpu(0) (last epoch)" in lines[0]
     assert lines[1].startswith("time traveller") and len(lines[1]) == 64
     assert lines[2].startswith("traveller") and len(lines[2]) == 59
 
@@ -267,3 +268,17 @@ def test_checkpoint_path_that_is_not_a_checkpoint(small_data, tmp_path):
 
 def test_non_finite_error_is_a_runtime_error():
     assert issubclass(training.NonFiniteLossError, RuntimeError)
+
+
+def test_the_two_speeds_say_which_they_are(monkeypatch):
+    """train_ch8's line gives the last epoch's speed, the history's repr the mean over its epochs."""
+    history = d2l.TrainingHistory([3.0, 2.0, 1.5], epoch_seconds=[1.0, 2.0, 1.0], tokens_per_epoch=1000,
+                                  device="cpu(0)")
+    assert history.tokens_per_sec == pytest.approx(3000 / 4)       # total tokens / total time
+    assert history.seconds_per_epoch == pytest.approx(4 / 3)
+    monkeypatch.setenv("D2L_BIRNN_LANG", "en")
+    assert repr(history) == ("TrainingHistory(3 epochs, perplexity 3.0 -> 1.50, 750 tokens/sec "
+                             "(mean of 3 epochs) on cpu(0), fast loop)")
+    assert repr(d2l.TrainingHistory()) == "TrainingHistory(no epochs)"
+    monkeypatch.setenv("D2L_BIRNN_LANG", "zh")
+    assert "750 词元/秒（3 个迭代周期的平均值）" in repr(history)

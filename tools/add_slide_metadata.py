@@ -6,6 +6,9 @@ Rules (the first that matches wins):
 
 * the setup cell (the first code cell, which mentions ``google.colab``): ``skip``
   (it does nothing outside Colab, so a lecture need not show it);
+* a markdown cell tagged ``notes`` (the lecture deck's speaker notes,
+  tools/build_lecture.py): ``notes``, so the per-notebook decks show it as
+  reveal.js speaker notes too, not as a slide of its own text;
 * a markdown cell whose first line is a ``#`` or ``##`` heading: ``slide``;
 * a markdown cell whose first line is a ``###`` heading: ``subslide``;
 * a markdown cell whose first line is ``<!-- notes -->``: ``notes`` (speaker notes);
@@ -27,6 +30,9 @@ from pathlib import Path
 import nbformat
 from notebook_files import parse_args, write_notebook
 
+#: The tag of a markdown cell of speaker notes (the same tag tools/build_lecture.py reads).
+NOTES_TAG = "notes"
+
 
 def has_picture(cell) -> bool:
     """True if a code cell's outputs include an image (a figure)."""
@@ -43,6 +49,8 @@ def slide_type(cell, is_first_code_cell: bool) -> str:
         return "subslide" if has_picture(cell) else "-"
     if cell.cell_type != "markdown":
         return "-"
+    if NOTES_TAG in cell.get("metadata", {}).get("tags", []):
+        return "notes"
     if re.match(r"#{1,2}\s", first_line):
         return "slide"
     if re.match(r"###\s", first_line):

@@ -23,8 +23,11 @@ How the list is made (nothing in it is typed by hand):
    function NumPy's own removal message names, "Use `np.all` instead", or,
    for removals whose message names none, the replacement in NumPy's release
    notes, in ``RELEASE_NOTE_REPLACEMENTS`` below), ``expired`` (NumPy 1.23
-   already had only a stub that raises: the NEP 32 financial functions), and
-   ``stand-in`` for the rest: a function that raises a clear error if called.
+   already had only a stub that raises: the NEP 32 financial functions). Any
+   other removed name stops the tool with :class:`UnclassifiedRemovalError`,
+   which says to add its replacement to ``RELEASE_NOTE_REPLACEMENTS`` (compat.py
+   accepts only these kinds; a *replacement* the running NumPy lacks becomes
+   a function that raises a clear error if called).
 """
 
 from __future__ import annotations
@@ -206,6 +209,10 @@ def probe(python: str, paths: list[str]) -> dict:
     return json.loads(result.stdout)
 
 
+class UnclassifiedRemovalError(RuntimeError):
+    """A removed NumPy name that none of the kinds d2l_birnn/compat.py accepts covers."""
+
+
 def classify(path: str, old, messages: list[str], present_everywhere: set[str]) -> tuple[str, str]:
     """How to restore ``path`` (see the module docstring)."""
     import numpy
@@ -233,7 +240,13 @@ def classify(path: str, old, messages: list[str], present_everywhere: set[str]) 
         return "replacement", RELEASE_NOTE_REPLACEMENTS[path]
     hints = [" ".join(msg.split()) for msg in messages
              if msg and not msg.startswith("module 'numpy'")]
-    return "stand-in", hints[0] if hints else f"numpy.{path} was removed from NumPy"
+    hint = hints[0] if hints else f"numpy.{path} was removed from NumPy"
+    raise UnclassifiedRemovalError(
+        f"numpy.{path} (used by MXNet) is missing from a newer NumPy and is none of builtin, "
+        f"constant, alias, replacement or expired ({hint}). d2l_birnn/compat.py accepts only "
+        f"those kinds: add its replacement to RELEASE_NOTE_REPLACEMENTS in "
+        f"tools/derive_numpy_compat.py (a NumPy name, or 'shim:<name>' with a shim in "
+        f"d2l_birnn/compat.py's SHIMS) and run 'make numpy-compat' again")
 
 
 def derive(newer_pythons: list[str]) -> tuple[dict[str, tuple[str, str]], list[str]]:

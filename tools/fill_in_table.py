@@ -4,9 +4,11 @@
 
 Notebooks 01 (counts), 02 (HMM), 03 (scratch BiRNN) and 05 (LSTMs) each score
 the same blanks of the same held-out text and print, in their committed
-outputs, lines in one format (``d2l_birnn.fill_in.fill_in_line``):
+outputs, lines in one format (``d2l_birnn.fill_in.fill_in_line``, catalogue key
+``fill_in.line``; the Chinese edition's form is read too):
 
     fill-in, held-out text: <model>: both sides X%, left only Y%
+    填空，留出文本：<model>：两侧 X%，仅左侧 Y%
 
 This tool reads those lines from the notebooks' committed outputs (it runs
 nothing) and writes one table between the markers
@@ -24,14 +26,39 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import string
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from d2l_birnn.i18n import CATALOGUE  # noqa: E402  (i18n imports neither MXNet nor d2l)
+
 PLAN = ROOT / "LECTURE.md"
 START, END = "<!-- fill-in-table:start -->", "<!-- fill-in-table:end -->"
-LINE = re.compile(r"^fill-in, held-out text: (?P<model>[^:\n]+): both sides (?P<both>\d+(?:\.\d+)?)%, "
-                  r"left only (?P<left>\d+(?:\.\d+)?)%", re.MULTILINE)
+NUMBER = r"\d+(?:\.\d+)?"
+
+
+def line_pattern(template: str) -> str:
+    """A regex for the lines ``template`` (a ``fill_in.line`` catalogue text) prints.
+
+    Literal text is matched as it is; ``{model}`` is a name without a colon
+    (ASCII or full-width) and ``{both}``/``{left}`` are numbers.
+    """
+    parts = []
+    for literal, field, _, _ in string.Formatter().parse(template):
+        parts.append(re.escape(literal))
+        if field == "model":
+            parts.append(r"(?P<model>[^:：\n]+)")
+        elif field in ("both", "left"):
+            parts.append(rf"(?P<{field}>{NUMBER})")
+        elif field is not None:
+            raise ValueError(f"unexpected field {{{field}}} in the fill_in.line template {template!r}")
+    return "".join(parts)
+
+
+# The English and the Chinese form of ``d2l_birnn.fill_in.fill_in_line``'s line.
+LINE, LINE_ZH = (re.compile("^" + line_pattern(t), re.MULTILINE) for t in CATALOGUE["fill_in.line"])
 # Notebook number -> model family, in the order of the table.
 FAMILIES = {"01": "counts (n-gram)", "02": "HMM (forward-backward)", "03": "BiRNN from scratch",
             "05": "LSTMs (Gluon)"}
@@ -54,7 +81,9 @@ def collect(notebooks: list[Path]) -> tuple[list[dict], list[str]]:
     """(rows of the table, names of notebooks without a fill-in line)."""
     rows, missing = [], []
     for path in notebooks:
-        found = [m.groupdict() for m in LINE.finditer(output_text(path))]
+        text = output_text(path)
+        found = [m.groupdict() for m in LINE.finditer(text)] or \
+            [m.groupdict() for m in LINE_ZH.finditer(text)]
         if not found:
             missing.append(path.name)
         number = path.name[:2]

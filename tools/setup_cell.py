@@ -7,8 +7,9 @@
 ``make sync-setup-cell`` (tools/sync_setup_cell.py) writes the English cell into
 every notebook; ``tests/test_colab.py`` checks that each notebook has it.
 
-The cell is collapsed on Colab (a ``# @title`` form cell) and does nothing
-anywhere else. On Colab it installs this package without its dependencies from
+The cell is collapsed on Colab (a ``# @title`` form cell); anywhere else it only
+sets ``D2L_BIRNN_LANG`` to the edition's language. On Colab it installs this
+package without its dependencies from
 ``REPOSITORY`` (or from ``$D2L_BIRNN_SOURCE``: a local clone, in the Colab
 replica test), then runs ``d2l_birnn/colab.py`` as a file: importing
 ``d2l_birnn`` would import MXNet, which is not installed yet. Everything else
@@ -27,19 +28,19 @@ REPOSITORY = "https://github.com/d2l-birnn/d2l-birnn"
 TEXTS = {
     "en": ("Setup (runs only on Google Colab)",
            "On Google Colab: installs d2l-birnn, MXNet 1.9.1 (its GPU build on a GPU runtime) and\n"
-           "# d2l 1.0.3. Anywhere else this cell does nothing. The steps: d2l_birnn/colab.py."),
+           "# d2l 1.0.3. Anywhere else it only sets the language of figures and tables (colab.py)."),
     "zh": ("环境设置（仅在 Google Colab 上运行）",
            "在 Google Colab 上：安装 d2l-birnn、MXNet 1.9.1（GPU 运行时安装 GPU 版）、d2l 1.0.3\n"
-           "# 和中文字体。在其他地方，这个单元格什么也不做。具体步骤见 d2l_birnn/colab.py。"),
+           "# 和中文字体。在其他地方，它只设置图表的语言。具体步骤见 d2l_birnn/colab.py。"),
 }
 
 TEMPLATE = '''# @title {title} {{ display-mode: "form" }}
 # {comment}
-import sys
+import os, sys
 
+os.environ["D2L_BIRNN_LANG"] = "{language}"  # this edition's language, for figures and tables
 if "google.colab" in sys.modules:
-    import importlib.util, os, runpy, subprocess
-    os.environ["D2L_BIRNN_LANG"] = "{language}"
+    import importlib.util, runpy, subprocess
     source = os.environ.get("D2L_BIRNN_SOURCE", "git+{repository}")
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps",
                     "--ignore-requires-python", source], check=True)

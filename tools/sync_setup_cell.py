@@ -40,15 +40,17 @@ def sync(path: Path, source: str, write: bool = True) -> str | None:
     nb = nbformat.reads(text, as_version=nbformat.NO_CONVERT)
     index = first_code_cell(nb)
     if index is not None and is_setup_cell(nb.cells[index].source):
-        if nb.cells[index].source.rstrip("\n") == source:
+        cell = nb.cells[index]
+        if cell.source.rstrip("\n") == source and cell.metadata.get("cellView") == "form":
             return None
-        nb.cells[index].source = source
+        cell.source = source
         change = "updated the setup cell"
     else:
         cell = nbformat.v4.new_code_cell(source)
         at = 0 if index is None else index
         nb.cells.insert(at, cell)
         change = f"inserted the setup cell as cell {at}"
+    cell.metadata["cellView"] = "form"  # Colab shows the form (its title), the code hidden
     if write:
         write_notebook(path, nb)
     return change
