@@ -210,10 +210,16 @@ def _judge(ex: Exercise, answer) -> tuple[bool, str]:
     return math.isclose(value, want, rel_tol=ex.rel_tol, abs_tol=1e-9), ""
 
 
-def check(exercise_id: str, answer) -> bool:
-    """Print whether ``answer`` to exercise ``exercise_id`` is right; return True if it is.
+def is_right(exercise_id: str, answer) -> bool:
+    """Whether ``answer`` to exercise ``exercise_id`` is right (prints nothing)."""
+    return _judge(_get(exercise_id), answer)[0]
 
-    A wrong answer gets a hint, not the solution (``d2l.answer(id)`` shows it).
+
+def check(exercise_id: str, answer) -> None:
+    """Print whether ``answer`` to exercise ``exercise_id`` is right.
+
+    A wrong answer gets a hint, not the solution (``d2l.answer(id)`` shows it). Returns None, so
+    that a notebook's check cell shows the verdict only (:func:`is_right` gives the bool).
     """
     ex = _get(exercise_id)
     right, note = _judge(ex, answer)
@@ -222,7 +228,6 @@ def check(exercise_id: str, answer) -> bool:
     else:
         hint = ex.hint if ex.hint.endswith(("?", ".")) else ex.hint + "."
         print(msg("exercise.not_yet", id=exercise_id, note=note + ". " if note else "", hint=hint))
-    return right
 
 
 def question(exercise_id: str) -> str:
@@ -230,12 +235,9 @@ def question(exercise_id: str) -> str:
     return _get(exercise_id).question
 
 
-def answer(exercise_id: str) -> str:
-    """Print and return the answer and its explanation (only when asked)."""
-    ex = _get(exercise_id)
-    text = f"{exercise_id}: {ex.explanation}"
-    print(text)
-    return text
+def answer(exercise_id: str) -> None:
+    """Print the answer and its explanation (only when asked)."""
+    print(f"{exercise_id}: {_get(exercise_id).explanation}")
 
 
 __all__ = ["EXERCISES", "Exercise", "answer", "check", "question"]

@@ -93,7 +93,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "train.history": ("TrainingHistory({epochs} epochs, perplexity {first:.1f} -> {last:.2f}, "
                       "{speed:,.0f} tokens/sec (mean of {timed} epochs) on {device}, {mode} loop)",
                       "TrainingHistory（{epochs} 个迭代周期，困惑度 {first:.1f} -> {last:.2f}，"
-                      "{speed:,.0f} 词元/秒（{timed} 个迭代周期的平均值）{device}，{mode} 循环）"),
+                      "{speed:,.0f} 词元/秒（{timed} 个迭代周期的平均值），{device}，{mode} 循环）"),
     "train.history_empty": ("TrainingHistory(no epochs)", "TrainingHistory（没有迭代周期）"),
     "train.resume_lr": ("resuming {path} (saved with lr={saved_lr}) with lr={lr}",
                         "从 {path} 继续（保存时 lr={saved_lr}），现在 lr={lr}"),

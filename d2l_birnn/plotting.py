@@ -99,7 +99,7 @@ def draw_birnn_unrolled(num_steps: int = 4, ax=None):
              "b": msg("plot.birnn.backward"), "h": msg("plot.birnn.concat"),
              "o": msg("plot.birnn.outputs")}
     for key, text in notes.items():
-        ax.text(xs[-1] + gap + 0.15, rows[key], text, ha="left", va="center", fontsize="medium")
+        ax.text(xs[-1] + gap + 0.15, rows[key], text, ha="left", va="center", fontsize="large")
     ax.set_xlim(f0[0] - 0.6, xs[-1] + gap + 2.7)
     ax.set_ylim(-0.5, rows["o"] + 0.5)
     ax.set_aspect("equal")
@@ -207,7 +207,7 @@ def draw_hmm_trellis(model, x, blank: int, symbols=None, max_bars: int = 12, *,
     labels = _symbol_labels(symbols, model.num_symbols)
     both, left = model.fill_in(x, blank), model.fill_in_left(x, blank)
 
-    fig = plt.figure(figsize=(max(8.0, 0.55 * T + 4.5), 7.4), constrained_layout=True)
+    fig = plt.figure(figsize=(max(8.0, 0.55 * T + 4.5), 5.2), constrained_layout=True)
     grid = fig.add_gridspec(2, 2, width_ratios=[max(T, 3), 3.2])
     ax_f, ax_b = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[1, 0])
     ax_p = fig.add_subplot(grid[:, 1])
@@ -232,8 +232,8 @@ def draw_hmm_trellis(model, x, blank: int, symbols=None, max_bars: int = 12, *,
         ax.set_xticklabels(tick_labels, fontsize="large")
         ax.set_yticks(range(k))
         ax.set_ylabel(msg("plot.trellis.hidden_state"))
-        ax.set_title(title, fontsize="medium")
-    ax_b.set_xlabel(msg("plot.trellis.observations", blank=blank + first_step))
+        ax.set_title(title, fontsize="large")   # "large": its subscripts stay >= 14 pt on a slide
+    ax_b.set_xlabel(msg("plot.trellis.observations", blank=blank + first_step), fontsize="large")
 
     order = onp.argsort(-both)[:max_bars][::-1]
     ys = onp.arange(len(order))
@@ -243,7 +243,7 @@ def draw_hmm_trellis(model, x, blank: int, symbols=None, max_bars: int = 12, *,
     ax_p.set_yticklabels([msg("plot.trellis.true", symbol=labels[v]) if v == x[blank] else labels[v]
                           for v in order])
     ax_p.set_xlabel(msg("plot.trellis.probability"))
-    ax_p.set_title(msg("plot.trellis.compare"), fontsize="medium")
+    ax_p.set_title(msg("plot.trellis.compare"), fontsize="large")
     ax_p.legend(loc="lower right", fontsize="small")
     return fig
 
@@ -280,28 +280,10 @@ def draw_hmm_messages(num_steps: int = 4, ax=None):
              "h": r"$\pi_t(h)\,\rho_t(h)$",
              "o": r"$\propto \sum_h \pi_t(h)\rho_t(h)P(x_t|h)$"}
     for key, text in notes.items():
-        ax.text(xs[-1] + gap * 0.75, rows[key], text, ha="left", va="center", fontsize="medium")
+        ax.text(xs[-1] + gap * 0.75, rows[key], text, ha="left", va="center", fontsize="large")
     ax.set_xlim(xs[0] - gap + 0.2, xs[-1] + gap + 2.7)
     ax.set_ylim(-0.5, rows["o"] + 0.5)
     ax.set_aspect("equal")
     ax.axis("off")
     ax.set_title(msg("plot.hmm.title", T=T))
     return ax
-
-
-def draw_hmm_birnn_bridge(num_steps: int = 4):
-    """The HMM's messages (top) above a bidirectional RNN (bottom), same layout.
-
-    One above the other, not side by side, so that the figure keeps a slide's
-    shape: scaled to fill a 1280x720 slide, its text stays large (>= 14 pt with
-    tools/lecture.mplrc's font sizes). Returns the matplotlib ``Figure`` with
-    two axes (see :func:`draw_hmm_messages` and :func:`draw_birnn_unrolled`).
-    """
-    import matplotlib.pyplot as plt
-
-    fig, (ax_hmm, ax_rnn) = plt.subplots(2, 1, figsize=(1.2 * num_steps + 7.7, 7.0),
-                                         constrained_layout=True)
-    draw_hmm_messages(num_steps, ax=ax_hmm)
-    draw_birnn_unrolled(num_steps, ax=ax_rnn)
-    ax_rnn.set_title(msg("plot.bridge.birnn_title"))
-    return fig

@@ -66,7 +66,6 @@ def draw_every_helper():
     _, x = model.sample(8, rng=1)
     plotting.draw_hmm_trellis(model, x, 3, symbols="ab d")     # '␣' in the tick labels
     plotting.draw_hmm_messages(3)
-    plotting.draw_hmm_birnn_bridge(3)
     plotting.draw_birnn_unrolled(3)
     maps = {i18n.msg("nb05.chain.uni2"): np.tril(np.ones((4, 4))),
             i18n.msg("nb05.chain.bi2"): np.ones((4, 4))}

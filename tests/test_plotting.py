@@ -60,21 +60,13 @@ def test_draw_hmm_trellis_rejects_bad_input():
     plt.close("all")
 
 
-def test_draw_hmm_messages_and_bridge():
+def test_draw_hmm_messages():
     ax = plotting.draw_hmm_messages(3)
     boxes = [p for p in ax.patches if isinstance(p, FancyBboxPatch)]
     assert len(boxes) == 5 * 3                       # x, pi, rho, product, fill-in per step
     texts = {t.get_text() for t in ax.texts}
     assert {r"$\pi_2$", r"$\rho_3$", r"$x_1$"} <= texts
     plt.close(ax.figure)
-    fig = plotting.draw_hmm_birnn_bridge(4)
-    assert isinstance(fig, Figure) and len(fig.axes) == 2
-    top, bottom = fig.axes
-    assert r"$\pi_4$" in {t.get_text() for t in top.texts}
-    assert r"$H^b_{5}$" in {t.get_text() for t in bottom.texts}   # the BiRNN panel
-    fig.canvas.draw()
-    assert top.get_position().y0 > bottom.get_position().y1, "the HMM panel is above the BiRNN"
-    plt.close(fig)
     with pytest.raises(ValueError, match="num_steps must be an int from 1 to 12"):
         plotting.draw_hmm_messages(0)
 
@@ -134,7 +126,7 @@ def test_font_sizes_are_relative_so_a_larger_style_scales_every_text():
     sizes = {}
     for base in (10, 20):
         with matplotlib.rc_context({"font.size": base}):
-            figures = [plotting.draw_birnn_unrolled(3).figure, plotting.draw_hmm_birnn_bridge(3),
+            figures = [plotting.draw_birnn_unrolled(3).figure, plotting.draw_hmm_messages(3).figure,
                        plotting.draw_hmm_trellis(model, x, 2)]
             texts = [t for fig in figures for t in fig.findobj(matplotlib.text.Text) if t.get_text()]
             sizes[base] = [t.get_fontsize() for t in texts]
@@ -160,23 +152,24 @@ def test_plot_dependency_maps_linear_scale_for_path_lengths():
         plotting.plot_dependency_maps(lengths, scale="sqrt")
 
 
-def test_the_bridge_text_is_at_least_14_pt_on_a_slide(tmp_path):
-    """On a 1280x720 slide (tools/build_lecture.py: figures fill 1264x600 CSS px) with the lecture's
-    font sizes (tools/lecture.mplrc), every text of the HMM/BiRNN bridge is >= 14 pt (its
-    mathtext sub/superscripts are drawn at 0.7 of that)."""
+def test_the_bridge_figures_text_is_large_on_a_slide(tmp_path):
+    """Scaled to fill a 1280x720 slide, with the lecture deck's font sizes (tools/lecture.mplrc),
+    every text of the HMM and BiRNN pictures of notebook 02's bridge is >= 14 pt, mathtext
+    sub/superscripts (drawn at 0.7 of the size) included."""
     import re
     from pathlib import Path
 
     rc_file = Path(__file__).resolve().parent.parent / "tools" / "lecture.mplrc"
-    with matplotlib.rc_context(fname=str(rc_file)):
-        fig = plotting.draw_hmm_birnn_bridge(4)
-        fig.savefig(tmp_path / "bridge.svg", bbox_inches="tight")   # as the inline backend crops
-        sizes = [t.get_fontsize() for ax in fig.axes for t in [*ax.texts, ax.title] if t.get_text()]
-        plt.close(fig)
-    svg = (tmp_path / "bridge.svg").read_text(encoding="utf-8")
-    width, height = (float(v) for v in re.search(r'width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups())
-    scale = min(1264 / (width * 96 / 72), 600 / (height * 96 / 72))   # SVG pt -> CSS px, fit
-    assert min(sizes) * scale >= 14, (min(sizes), scale)
+    for draw in (plotting.draw_hmm_messages, plotting.draw_birnn_unrolled):
+        with matplotlib.rc_context(fname=str(rc_file)):
+            fig = draw(4).figure
+            fig.savefig(tmp_path / "panel.svg", bbox_inches="tight")   # as the inline backend crops
+            sizes = [t.get_fontsize() for ax in fig.axes for t in [*ax.texts, ax.title] if t.get_text()]
+            plt.close(fig)
+        svg = (tmp_path / "panel.svg").read_text(encoding="utf-8")
+        width, height = (float(v) for v in re.search(r'width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups())
+        scale = min(1264 / (width * 96 / 72), 600 / (height * 96 / 72))   # SVG pt -> CSS px, fit
+        assert 0.7 * min(sizes) * scale >= 14, (draw.__name__, min(sizes), scale)
 
 
 def test_the_trellis_numbers_the_blank_from_1():
