@@ -60,7 +60,7 @@ test-core: setup cjk-font
 
 # Re-run every notebook (and notebooks/zh's, if any) in full mode and save the outputs in place
 # (long: see README). A cell
-# may take up to CELL_TIMEOUT seconds (04's longest takes about 6 min here): a client that missed
+# may take up to CELL_TIMEOUT seconds (04's longest takes about 7.4 min here): a client that missed
 # a cell's reply sees it when that timeout ends, instead of never (README, "The nbclient wait").
 CELL_TIMEOUT ?= 1800
 notebooks-full: setup

@@ -144,6 +144,13 @@ def test_learning_rate_pairs_with_its_row(tmp_path):
     assert [v.number for v in found] == ["0.348"]
 
 
+def test_learning_rate_pairs_with_its_row_in_chinese(tmp_path):
+    rows = code("print(x)", "LSTM，学习率 1   0.348  9.44", "LSTM，学习率 2   0.326  68.15")
+    assert problems(tmp_path, [rows, markdown("学习率 2 时精度为 0.326。")]) == []
+    found = problems(tmp_path, [rows, markdown("学习率 2 时精度为 0.348。")])
+    assert [v.number for v in found] == ["0.348"]
+
+
 def test_declared_pairs_must_share_a_line(tmp_path):
     table = code("display(chars)", html=CHARS)
     good = markdown("The best left-only model is right 59.6% of the time. <!-- pair n=6 | 59.6% -->")

@@ -321,7 +321,7 @@ def numbers_missing_from_outputs(nb) -> list[str]:
     for cell in nb.cells:
         if "notes" in cell.metadata.get("tags", []) and not (
                 previous is not None and previous.source.startswith("**Exercise")):
-            for number, percent in NUMBER.findall(re.sub(r"[Ee]xercise \d+\.\d+", "", cell.source)):
+            for number, percent in NUMBER.findall(re.sub(r"[Ee]xercise \d+\.\d+|d2l-(?:zh|en) \d+(?:\.\d+)*", "", cell.source)):
                 forms = {number, number.replace(",", "")}
                 if percent and "." in number:
                     forms.add(f"{float(number) / 100:.3f}".rstrip("0"))

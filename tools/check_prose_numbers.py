@@ -274,7 +274,7 @@ def _read_one_output(output: dict, out: Outputs) -> None:
 
 MARKER_RE = re.compile(r"<!--\s*(fact|pair)\b(.*?)-->", re.S)
 EQ_SETTING_RE = re.compile(r"(?<![\w\\{])([a-zA-Z])\s*=\s*(\d+(?:\.\d+)?)(?![\d.,]\d)")
-LR_SETTING_RE = re.compile(r"\b(?:lr|learning rate)\s*=?\s*(\d+(?:\.\d+)?)(?![\d.,]\d)")
+LR_SETTING_RE = re.compile(r"(?:\b(?:lr|learning rate)|学习率)\s*=?\s*(\d+(?:\.\d+)?)(?![\d.,]\d)")
 MATH_RE = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.S)
 MATH_VALUE_RE = re.compile(
     rf"^\s*({NUMBER})\s*$|(?:=|\\approx|<|>|\\le|\\ge|\\leq|\\geq)\s*({NUMBER})\s*(?:\\?[,.;]?\s*)$")

@@ -1,6 +1,7 @@
 """Print the README's Colab and Binder badges, from the repository URL in tools/setup_cell.py.
 
-    .venv/bin/python tools/readme_badges.py
+    .venv/bin/python tools/readme_badges.py        # README.md: the English notebooks
+    .venv/bin/python tools/readme_badges.py zh     # README.zh-CN.md: the Chinese edition
 
 The repository URL is written in one place, the setup cell (every notebook
 copies it, and on Colab it installs the package from there); this prints a
@@ -47,10 +48,13 @@ def title(path: Path) -> str:
     return first.splitlines()[0].lstrip("# ").strip()
 
 
-def main() -> int:
-    print(f"[![Binder]({BINDER_BADGE})]({binder_url()})\n")
+def main(argv: list[str] | None = None) -> int:
+    edition = (sys.argv[1:] if argv is None else argv)[:1]   # [] (English) or ["zh"]
+    folder = ROOT.joinpath("notebooks", *edition)
+    start = (folder / "00_start_here.ipynb").relative_to(ROOT).as_posix()
+    print(f"[![Binder]({BINDER_BADGE})]({binder_url(start)})\n")
     print("| notebook | Colab |\n|---|---|")
-    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+    for path in sorted(folder.glob("*.ipynb")):
         rel = path.relative_to(ROOT).as_posix()
         print(f"| [{title(path)}]({rel}) | [![Open In Colab]({COLAB_BADGE})]({colab_url(rel)}) |")
     return 0
