@@ -83,9 +83,12 @@ pretrained: setup
 # The lecture decks slides/lecture.html (90 min) and slides/lecture-45.html from the notebooks'
 # cells tagged 'lecture' and LECTURE.md, figures redrawn for projection; full mode with the shipped
 # models (a few minutes). LECTURE_FLAGS=--quick for CI, --no-execute for the committed outputs.
+# The Chinese edition's decks (notebooks/zh, LECTURE.zh-CN.md) go into slides/zh/.
 LECTURE_FLAGS ?=
 lecture: venv
 	$(PY) tools/build_lecture.py --out slides $(LECTURE_FLAGS)
+	$(if $(wildcard notebooks/zh/[0-9]*.ipynb),$(PY) tools/build_lecture.py --out slides/zh \
+		--plan LECTURE.zh-CN.md $(LECTURE_FLAGS) $(wildcard notebooks/zh/[0-9]*.ipynb))
 
 clean:
 	rm -rf $(VENV) build *.egg-info $(NP126) $(NP2) slides .venv-colab-*
@@ -165,9 +168,12 @@ $(VENV)/.browser: $(VENV)/.installed
 	$(PY) -m $(PIP_Q) -e '.[browser]'
 	@touch $@
 
-# reveal.js decks of every notebook in slides/, usable offline (needs npm once, for the assets).
+# reveal.js decks of every notebook in slides/ (the Chinese edition's in slides/zh/), usable offline
+# (needs npm once, for the assets).
 slides: venv
 	$(PY) tools/build_slides.py --out slides
+	$(if $(wildcard notebooks/zh/[0-9]*.ipynb),$(PY) tools/build_slides.py --out slides/zh \
+		$(wildcard notebooks/zh/[0-9]*.ipynb))
 
 # Slide types of every cell by rule (idempotent; touches only cell metadata).
 slide-metadata: venv

@@ -12,13 +12,6 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 import check_prose_numbers as checker  # noqa: E402
 
-# Committed notebooks whose prose still has the errors of issue 11. Fixing a notebook makes its
-# test pass, which a strict xfail reports as a failure: then remove it from this set.
-KNOWN_TO_FAIL = {
-    "00_start_here.ipynb", "01_why_the_future_matters.ipynb", "02_hmm_forward_backward.ipynb",
-    "03_birnn_from_scratch.ipynb", "04_bilstm_gluon.ipynb", "05_cost_and_applications.ipynb",
-}
-
 
 def markdown(text, metadata=None):
     return {"cell_type": "markdown", "metadata": metadata or {}, "source": text}
@@ -225,15 +218,15 @@ def test_command_line_check_mode(tmp_path, capsys):
     assert "does not exist" in capsys.readouterr().err
 
 
-def test_default_notebooks_include_a_future_chinese_edition():
+def test_default_notebooks_are_both_editions():
     paths = checker.default_notebooks()
-    assert {p.name for p in paths} >= KNOWN_TO_FAIL
-    assert all(p.parent.name in ("notebooks", "zh") for p in paths)
+    names = {(p.parent.name, p.name) for p in paths}
+    english = {p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")}
+    assert len(english) == 6 and {("notebooks", n) for n in english} <= names
+    assert {("zh", n) for n in english} <= names, "the Chinese edition is checked too"
 
 
-@pytest.mark.parametrize("path", checker.default_notebooks(), ids=lambda p: p.name)
-def test_committed_notebooks(path, request):
-    if path.name in KNOWN_TO_FAIL:
-        request.applymarker(pytest.mark.xfail(strict=True, reason="issue 11: prose not yet fixed"))
+@pytest.mark.parametrize("path", checker.default_notebooks(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_committed_notebooks(path):
     violations = checker.check_notebook(path)
     assert not violations, "\n".join(str(v) for v in violations)

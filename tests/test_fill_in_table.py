@@ -55,7 +55,8 @@ def test_the_table_is_written_between_the_markers(plan_and_notebooks, capsys):
     assert "| LSTMs (Gluon) | 05 | BiLSTM | 82.4% | 57.3% | +25.1 points |" in text
     assert "| LSTMs (Gluon) | 05 | LSTM twin | 57.0% | 57.0% | +0.0 points |" in text
     assert "Not measured yet: 03_scratch.ipynb" in text
-    assert "03_scratch.ipynb: no 'fill-in, held-out text: ...' line" in capsys.readouterr().err
+    assert ("03_scratch.ipynb: no 'fill-in, held-out text: <model>: both sides X%, left only Y%' line"
+            in capsys.readouterr().err)
     assert fill_in_table.main(["--check", *args]) == 0
     assert fill_in_table.main(args) == 0 and plan.read_text() == text, "idempotent"
 
@@ -108,3 +109,52 @@ def test_the_patterns_follow_the_catalogue(monkeypatch):
     assert fill_in_table.LINE_ZH.fullmatch(line).groupdict()["both"] == "84.5"
     with pytest.raises(ValueError, match="unexpected field"):
         fill_in_table.line_pattern("fill-in {model} {speed}")
+
+
+def test_a_zh_plan_gets_a_chinese_table_from_the_zh_notebooks(tmp_path, monkeypatch, capsys):
+    from d2l_birnn.i18n import msg
+
+    zh_dir = tmp_path / "notebooks" / "zh"
+    zh_dir.mkdir(parents=True)
+    notebook(zh_dir / "01_counts.ipynb", msg("fill_in.line", lang="zh", model="计数，每侧 8 个字符",
+                                             both=84.5, left=59.1) + "\n")
+    notebook(zh_dir / "03_scratch.ipynb", "没有这样的行\n")
+    notebook(zh_dir / "04_bilstm.ipynb", "不是表格里的笔记本\n")
+    notebook(tmp_path / "notebooks" / "01_counts.ipynb", "fill-in, held-out text: English: both sides "
+             "10.0%, left only 5.0%\n")
+    monkeypatch.setattr(fill_in_table, "NOTEBOOK_DIRS", {"en": tmp_path / "notebooks", "zh": zh_dir})
+    plan = tmp_path / "LECTURE.zh-CN.md"
+    plan.write_text(PLAN.replace("Before.", "之前。"), encoding="utf-8")
+    assert fill_in_table.main(["--check", "--plan", str(plan)]) == 1
+    assert fill_in_table.main(["--plan", str(plan)]) == 0, "the zh notebooks by default"
+    text = plan.read_text(encoding="utf-8")
+    assert "| 模型类别 | 笔记本 | 模型 | 两侧 | 仅左侧 | 看到右侧带来的提升 |" in text
+    assert "| 计数（n 元语法） | 01 | 计数，每侧 8 个字符 | 84.5% | 59.1% | +25.4 个百分点 |" in text
+    zh_line = "填空，留出文本：<model>：两侧 X%，仅左侧 Y%"
+    assert f"尚未测量：03_scratch.ipynb 的输出中没有 `{zh_line}` 这样的行。" in text
+    assert "由 `tools/fill_in_table.py` 从笔记本已提交的输出中收集。" in text
+    assert "English" not in text and "04_bilstm" not in text and "points" not in text
+    assert f"03_scratch.ipynb: no '{zh_line}' line" in capsys.readouterr().err
+    assert fill_in_table.main(["--check", "--plan", str(plan)]) == 0
+    assert fill_in_table.main(["--check", "--plan", str(plan), "--lang", "en"]) == 1, "English words"
+
+
+def test_the_plan_name_says_the_language(tmp_path, capsys):
+    assert fill_in_table.plan_language(Path("LECTURE.md")) == "en"
+    assert fill_in_table.plan_language(Path("LECTURE.zh-CN.md")) == "zh"
+    assert fill_in_table.plan_language(Path("x/LECTURE.zh.md")) == "zh"
+    plan = tmp_path / "LECTURE.fr.md"
+    plan.write_text(PLAN)
+    assert fill_in_table.main(["--plan", str(plan)]) == 1
+    assert "no edition of language 'fr'" in capsys.readouterr().err and plan.read_text() == PLAN
+    assert fill_in_table.main(["--plan", str(plan), "--lang", "zh",
+                               str(notebook(tmp_path / "02_hmm.ipynb", "x\n"))]) == 0
+    assert "（尚无结果）" in plan.read_text(encoding="utf-8")
+
+
+def test_the_real_zh_plan_has_the_markers_and_is_current():
+    plan = ROOT / "LECTURE.zh-CN.md"
+    if not (ROOT / "notebooks" / "zh").exists() or not plan.exists():
+        pytest.skip("notebooks/zh or LECTURE.zh-CN.md does not exist (the Chinese edition, issue 15)")
+    assert fill_in_table.main(["--check", "--plan", str(plan)]) == 0, \
+        "run tools/fill_in_table.py --plan LECTURE.zh-CN.md"

@@ -23,6 +23,8 @@ from _lecture import SLIDES_45, SLIDES_90, build_lecture, notes, synthetic_noteb
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 MIN_PX = 14 * 96 / 72 - 0.05  # 14 pt in CSS pixels (18.67), less rounding
 TAGGED = [p for p in NOTEBOOKS if build_lecture.has_lecture_cells(nbformat.read(p, as_version=4))]
+ZH = ROOT / "notebooks" / "zh"   # the Chinese edition (issue 15), with its plan LECTURE.zh-CN.md
+ZH_PLAN = ROOT / "LECTURE.zh-CN.md"
 
 
 class Deck(HTMLParser):
@@ -82,6 +84,25 @@ def real_decks(tmp_path_factory):
     return build_lecture.build(NOTEBOOKS, tmp_path_factory.mktemp("real") / "out", mode="quick")
 
 
+@pytest.fixture(scope="module")
+def real_zh_decks(tmp_path_factory):
+    if not ZH.exists():
+        pytest.skip("notebooks/zh does not exist: no Chinese edition (issue 15), so no zh lecture deck")
+    if not ZH_PLAN.exists():
+        pytest.skip("LECTURE.zh-CN.md does not exist: the zh lecture deck needs its plan")
+    notebooks = sorted(ZH.glob("*.ipynb"))
+    if not any(build_lecture.has_lecture_cells(nbformat.read(p, as_version=4)) for p in notebooks):
+        pytest.skip("no notebook of notebooks/zh has cells tagged 'lecture' yet")
+    return build_lecture.build(notebooks, tmp_path_factory.mktemp("real-zh") / "out", mode="quick",
+                               plan=ZH_PLAN)
+
+
+def chinese(nb):
+    """``nb`` as a notebook of the Chinese edition: its first code cell sets the language."""
+    nb.cells.insert(0, nbformat.v4.new_code_cell('import os\nos.environ["D2L_BIRNN_LANG"] = "zh"'))
+    return nb
+
+
 # ---------------------------------------------------------------------------
 # Without a browser
 # ---------------------------------------------------------------------------
@@ -119,6 +140,35 @@ def test_a_slide_without_notes_stops_the_build(tmp_path):
     with pytest.raises(RuntimeError, match=r"1 slide\(s\) of the 90-minute deck have no speaker notes.*"
                                            r"# 98: A synthetic lecture"):
         build_lecture.build([nb_path], tmp_path / "out", mode="committed", plan=tmp_path / "none.md")
+
+
+def test_a_chinese_notebook_gives_a_chinese_deck_from_its_plan(tmp_path):
+    path = synthetic_notebook(tmp_path / "98_synthetic.ipynb")
+    nbformat.write(chinese(nbformat.read(path, as_version=4)), path)
+    plan = tmp_path / "LECTURE.zh-CN.md"
+    plan.write_text("# 双向循环神经网络：教案\n\n"
+                    "<!-- deck-notes:start -->标题页的备注。<!-- deck-notes:end -->\n"
+                    "<!-- fill-in-table:start -->\n| 模型类别 | 两侧 |\n|---|---|\n| 计数 | 84.5% |\n"
+                    "<!-- fill-in-table:end -->\n"
+                    "<!-- table-notes:start -->读提升这一列。<!-- table-notes:end -->\n", encoding="utf-8")
+    deck90, deck45 = build_lecture.build([path], tmp_path / "out", mode="quick", plan=plan)
+    html = deck90.read_text(encoding="utf-8")
+    assert '<html lang="zh">' in html and "双向循环神经网络：教案" in html
+    assert "快速模式" in html and "按 S 键" in html and "\u25b6 现场运行" in html
+    assert "一个任务，四类模型" in html and "<td>84.5%</td>" in html
+    for english in ("QUICK MODE", "Press S", "\u25b6 live", "One task", "notebooks 98"):
+        assert english not in html, f"an English word of the builder in the zh deck: {english!r}"
+    deck = parse(deck90)
+    assert "标题页的备注。" in deck.slides[0] and "读提升这一列。" in deck.slides[-1]
+    assert len(deck.slides) == SLIDES_90 + 1
+
+
+def test_notebooks_of_two_editions_are_not_mixed_in_one_deck(tmp_path):
+    en = synthetic_notebook(tmp_path / "97_en.ipynb")
+    zh = synthetic_notebook(tmp_path / "98_zh.ipynb")
+    nbformat.write(chinese(nbformat.read(zh, as_version=4)), zh)
+    with pytest.raises(RuntimeError, match="several languages.*LECTURE.zh-CN.md"):
+        build_lecture.build([en, zh], tmp_path / "out", mode="committed", plan=tmp_path / "none.md")
 
 
 def test_no_tagged_notebook_is_a_clear_error(tmp_path):
@@ -262,6 +312,18 @@ def test_the_real_decks_in_chromium(real_decks, tmp_path):
         check_states(states, len(parse(deck).slides))
 
 
+def test_the_real_zh_decks_in_chromium(real_zh_decks, tmp_path):
+    """The Chinese edition's decks (quick mode): Chinese title and words, then the same checks."""
+    title, _ = build_lecture.plan_title_and_notes(ZH_PLAN, "zh")
+    for deck in real_zh_decks:
+        html = deck.read_text(encoding="utf-8")
+        assert '<html lang="zh">' in html and title in html and "快速模式" in html
+        assert "QUICK MODE" not in html and "Press S" not in html
+        states, blocked, failed, errors = walk_deck(deck, tmp_path, f"lecture-zh-{deck.stem}")
+        assert not blocked and not failed and not errors, (blocked, failed, errors)
+        check_states(states, len(parse(deck).slides))
+
+
 def test_the_browser_checks_catch_cut_off_slides_and_small_figure_text(tmp_path):
     """A deck with a slide of too much prose and a figure with 5-pt text fails the checks."""
     md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
@@ -321,7 +383,8 @@ def numbers_missing_from_outputs(nb) -> list[str]:
     for cell in nb.cells:
         if "notes" in cell.metadata.get("tags", []) and not (
                 previous is not None and previous.source.startswith("**Exercise")):
-            for number, percent in NUMBER.findall(re.sub(r"[Ee]xercise \d+\.\d+|d2l-(?:zh|en) \d+(?:\.\d+)*", "", cell.source)):
+            prose = re.sub(r"[Ee]xercise \d+\.\d+|d2l-(?:zh|en) \d+(?:\.\d+)*", "", cell.source)
+            for number, percent in NUMBER.findall(prose):
                 forms = {number, number.replace(",", "")}
                 if percent and "." in number:
                     forms.add(f"{float(number) / 100:.3f}".rstrip("0"))

@@ -23,6 +23,12 @@ import add_slide_metadata  # noqa: E402
 import build_slides  # noqa: E402
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+ZH_NOTEBOOKS = sorted((ROOT / "notebooks" / "zh").glob("*.ipynb"))  # the Chinese edition: slides/zh/
+EDITIONS = NOTEBOOKS + ZH_NOTEBOOKS
+
+
+def edition_id(path) -> str:
+    return f"zh/{path.name}" if path in ZH_NOTEBOOKS else path.name
 SETUP = (ROOT / "tools" / "setup_cell.py").read_text(encoding="utf-8")
 
 # ---------------------------------------------------------------------------
@@ -150,24 +156,68 @@ class Loads(HTMLParser):
 
 @pytest.fixture(scope="module")
 def decks(tmp_path_factory):
+    """The English decks in a folder, the Chinese edition's (if any) in its zh/ subfolder."""
     if not NOTEBOOKS:
         pytest.skip("no notebooks yet")
     out = tmp_path_factory.mktemp("slides")
-    return out, build_slides.build(NOTEBOOKS, out)
+    built = build_slides.build(NOTEBOOKS, out)
+    if ZH_NOTEBOOKS:
+        built += build_slides.build(ZH_NOTEBOOKS, out / "zh")
+    return out, built
+
+
+def deck_file(out, path):
+    return (out / "zh" if path in ZH_NOTEBOOKS else out) / build_slides.deck_name(path)
 
 
 def test_every_notebook_gets_a_deck_and_the_index_links_them(decks):
     out, built = decks
-    assert [d.name for d in built] == [p.stem + ".slides.html" for p in NOTEBOOKS]
-    index = (out / "index.html").read_text(encoding="utf-8")
-    for deck in built:
-        assert f'href="{deck.name}"' in index
+    assert built == [deck_file(out, p) for p in EDITIONS]
+    for folder, notebooks in ((out, NOTEBOOKS), (out / "zh", ZH_NOTEBOOKS)):
+        if not notebooks:
+            continue
+        index = (folder / "index.html").read_text(encoding="utf-8")
+        for path in notebooks:
+            assert f'href="{build_slides.deck_name(path)}"' in index
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_each_edition_has_its_language(decks):
+    out, _ = decks
+    assert '<html lang="en">' in (out / build_slides.deck_name(NOTEBOOKS[0])).read_text(encoding="utf-8")
+    assert "d2l-birnn slides" in (out / "index.html").read_text(encoding="utf-8")
+    if not ZH_NOTEBOOKS:
+        pytest.skip("notebooks/zh does not exist: no Chinese edition (issue 15)")
+    for path in ZH_NOTEBOOKS:
+        assert '<html lang="zh">' in deck_file(out, path).read_text(encoding="utf-8"), path.name
+    index = (out / "zh" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="zh">' in index and "d2l-birnn 幻灯片" in index and "演讲者备注" in index
+    assert "Arrow keys" not in index
+
+
+def test_the_language_is_the_notebooks_and_editions_are_not_mixed(tmp_path, monkeypatch):
+    monkeypatch.delenv("D2L_BIRNN_LANG", raising=False)
+    en, zh = lecture(), lecture()
+    zh.cells[1].source = 'import os\nos.environ["D2L_BIRNN_LANG"] = "zh"  # this edition\'s language'
+    assert build_slides.notebook_language(en) == "en" and build_slides.notebook_language(zh) == "zh"
+    monkeypatch.setenv("D2L_BIRNN_LANG", "zh")
+    assert build_slides.notebook_language(en) == "zh", "no setting in the notebook: the environment's"
+    zh.cells[1].source = 'os.environ["D2L_BIRNN_LANG"] = "fr"'
+    with pytest.raises(RuntimeError, match="D2L_BIRNN_LANG='fr'; choose one of en, zh"):
+        build_slides.notebook_language(zh)
+    zh.cells[1].source = 'os.environ["D2L_BIRNN_LANG"] = "zh-CN"'
+    monkeypatch.setenv("D2L_BIRNN_LANG", "en")
+    with pytest.raises(RuntimeError, match="several languages.*own folder"):
+        build_slides.deck_language([en, zh])
+    nbformat.write(en, tmp_path / "98_en.ipynb")
+    nbformat.write(zh, tmp_path / "99_zh.ipynb")
+    with pytest.raises(RuntimeError, match="several languages"):
+        build_slides.build([tmp_path / "98_en.ipynb", tmp_path / "99_zh.ipynb"], tmp_path / "out")
+
+
+@pytest.mark.parametrize("path", EDITIONS, ids=edition_id)
 def test_deck_has_the_expected_slides_and_no_errors(decks, path):
     out, _ = decks
-    html = (out / build_slides.deck_name(path)).read_text(encoding="utf-8")
+    html = deck_file(out, path).read_text(encoding="utf-8")
     nb = nbformat.read(path, as_version=4)
     page = Loads()
     page.feed(html)
@@ -182,10 +232,10 @@ def test_deck_has_the_expected_slides_and_no_errors(decks, path):
         assert title.split(":")[0] in html
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", EDITIONS, ids=edition_id)
 def test_deck_loads_nothing_from_the_network(decks, path):
     out, _ = decks
-    html = (out / build_slides.deck_name(path)).read_text(encoding="utf-8")
+    html = deck_file(out, path).read_text(encoding="utf-8")
     page = Loads()
     page.feed(html)
     loads = [u for u in page.urls if not u.startswith("#")]
@@ -196,7 +246,7 @@ def test_deck_loads_nothing_from_the_network(decks, path):
                          page.module_code)
     assert not re.search(r"""@import\s+(url\()?['"]?(https?:)?//""", html)
     for url in loads:
-        local = out / urlparse(url).path
+        local = deck_file(out, path).parent / urlparse(url).path
         assert local.exists(), f"{url} is not in the slides folder"
 
 

@@ -33,6 +33,12 @@ By default in full mode with the plan's environment (``<!-- lecture-env:
 D2L_BIRNN_PRETRAINED=1 -->``: notebook 04 loads its shipped models instead of
 training them); ``--quick`` runs in quick mode (CI: seconds, but quick-mode
 numbers, said on the title slide); ``--no-execute`` uses the committed outputs.
+
+The Chinese edition: ``--plan LECTURE.zh-CN.md --out slides/zh notebooks/zh/*.ipynb``
+(``make lecture`` builds both). A deck's language is the notebooks' (their
+first cell sets ``D2L_BIRNN_LANG``; ``build_slides.deck_language``): the title
+and notes come from the plan, the deck's own few words from ``d2l_birnn/i18n.py``
+(``lecture.*``).
 """
 
 from __future__ import annotations
@@ -94,17 +100,19 @@ def plan_env(plan: Path = PLAN) -> dict[str, str]:
     return dict(pair.split("=", 1) for pair in m.group(1).split()) if m else {}
 
 
-def plan_title_and_notes(plan: Path = PLAN) -> tuple[str, str]:
+def plan_title_and_notes(plan: Path = PLAN, lang: str = "en") -> tuple[str, str]:
     """(the plan's first heading, the title slide's speaker notes)."""
+    default_title = build_slides.text("lecture.default_title", lang)
+    default_notes = build_slides.text("lecture.default_notes", lang, plan=plan.name)
     if not plan.exists():
-        return "Bidirectional recurrent neural networks", "Lesson plan: LECTURE.md."
+        return default_title, default_notes
     text = plan.read_text(encoding="utf-8")
-    title = next((line[2:].strip() for line in text.splitlines() if line.startswith("# ")), "Lecture")
+    title = next((line[2:].strip() for line in text.splitlines() if line.startswith("# ")), default_title)
     m = re.search(r"<!-- deck-notes:start -->(.*?)<!-- deck-notes:end -->", text, re.S)
-    return title, (m.group(1).strip() if m else "Lesson plan: LECTURE.md.")
+    return title, (m.group(1).strip() if m else default_notes)
 
 
-def plan_table_slide(plan: Path = PLAN) -> tuple[str, str] | None:
+def plan_table_slide(plan: Path = PLAN, lang: str = "en") -> tuple[str, str] | None:
     """(slide, notes) of the plan's comparison table (between the fill-in-table markers and its
     ``<!-- table-notes:start -->`` ... ``end`` notes), or None when the plan has no table."""
     if not plan.exists():
@@ -115,7 +123,7 @@ def plan_table_slide(plan: Path = PLAN) -> tuple[str, str] | None:
         return None
     notes = re.search(r"<!-- table-notes:start -->(.*?)<!-- table-notes:end -->", text, re.S)
     rows = [line for line in table.group(1).strip().splitlines() if line.startswith("|")]
-    slide = "## One task, four model families: filling a blank in held-out text\n\n" + "\n".join(rows)
+    slide = f"## {build_slides.text('lecture.table_title', lang)}\n\n" + "\n".join(rows)
     return slide, (notes.group(1).strip() if notes else "")
 
 
@@ -213,7 +221,7 @@ def _slide(cell, slide_type: str):
     return cell
 
 
-def _shown_code_cell(cell, number: str, heading: str):
+def _shown_code_cell(cell, number: str, heading: str, lang: str = "en"):
     """A code cell as a slide: [where it is from, the cell with code hidden or shown]."""
     show_code = CODE in tags(cell) or LIVE in tags(cell)
     cell = _slide(cell, "-")
@@ -227,14 +235,15 @@ def _shown_code_cell(cell, number: str, heading: str):
         cell.outputs = figures[:1]  # one large figure per slide
     if not show_code:
         cell.metadata["transient"] = {"remove_source": True}
-    live = ' <span class="lecture-live">&#9654; live</span>' if LIVE in tags(cell) else ""
+    live = (f' <span class="lecture-live">&#9654; {html.escape(build_slides.text("lecture.live", lang))}'
+            '</span>' if LIVE in tags(cell) else "")
     kind = "lecture-where lecture-figure" if figures and not show_code else "lecture-where"
     where = nbformat.v4.new_markdown_cell(
         f'<p class="{kind}">{number} &middot; {html.escape(heading)}{live}</p>')
     return [_slide(where, "slide"), cell]
 
 
-def lecture_cells(nb, number: str, tag: str) -> list:
+def lecture_cells(nb, number: str, tag: str, lang: str = "en") -> list:
     """The deck's cells from one notebook: slides with the tag, each followed by its notes."""
     out, heading, slide_open = [], "", False
     for cell in nb.cells:
@@ -250,7 +259,7 @@ def lecture_cells(nb, number: str, tag: str) -> list:
         if not slide_open:
             continue
         if cell.cell_type == "code":
-            out += _shown_code_cell(cell, number, heading)
+            out += _shown_code_cell(cell, number, heading, lang)
         else:
             slide = _slide(cell, "slide")
             if HEADING in tags(cell):
@@ -260,19 +269,19 @@ def lecture_cells(nb, number: str, tag: str) -> list:
 
 
 def deck_notebook(notebooks: dict[str, object], tag: str, title: str, title_notes: str, mode: str,
-                  table: tuple[str, str] | None = None):
+                  table: tuple[str, str] | None = None, lang: str = "en"):
     """One notebook holding the whole deck: a title slide, every notebook's slides, and the
-    plan's comparison table (``table``: (slide, notes) from :func:`plan_table_slide`)."""
-    note = {"full": "", "committed": " (committed outputs)",
-            "quick": " (QUICK MODE: not the lecture's numbers)"}[mode]
+    plan's comparison table (``table``: (slide, notes) from :func:`plan_table_slide`); the
+    deck's own words in ``lang``."""
+    note = "" if mode == "full" else build_slides.text(f"lecture.mode.{mode}", lang)
     deck = nbformat.v4.new_notebook()
+    line = build_slides.text("lecture.title_line", lang, numbers=", ".join(notebooks), mode=note)
     first = nbformat.v4.new_markdown_cell(
-        f'<div class="lecture-title">\n\n# {title}\n\n</div>\n\nd2l-birnn, notebooks '
-        f'{", ".join(notebooks)}{note}. Press S for the speaker notes.')
+        f'<div class="lecture-title">\n\n# {title}\n\n</div>\n\n{line}')
     deck.cells = [_slide(first, "slide"),
                   _slide(nbformat.v4.new_markdown_cell(f"{NOTES_FIRST_LINE}\n\n{title_notes}"), "notes")]
     for number, nb in notebooks.items():
-        deck.cells += lecture_cells(nb, number, tag)
+        deck.cells += lecture_cells(nb, number, tag, lang)
     if table is not None:
         deck.cells.append(_slide(nbformat.v4.new_markdown_cell(table[0]), "slide"))
         if table[1]:
@@ -300,8 +309,8 @@ def slides_without_notes(deck) -> list[str]:
 # ---------------------------------------------------------------------------
 # Building
 # ---------------------------------------------------------------------------
-def write_deck(deck, out: Path, name: str) -> Path:
-    slides = build_slides.exporter()
+def write_deck(deck, out: Path, name: str, lang: str = "en") -> Path:
+    slides = build_slides.exporter(lang)
     slides.reveal_scroll, slides.reveal_transition = False, "none"
     slides.reveal_width, slides.reveal_height = str(WIDTH), str(HEIGHT)
     slides.exclude_input_prompt = slides.exclude_output_prompt = True
@@ -319,11 +328,12 @@ def build(notebooks: list[Path], out: Path, mode: str = "full", plan: Path = PLA
     """
     if mode not in ("full", "quick", "committed"):
         raise ValueError(f"mode must be 'full', 'quick' or 'committed', got {mode!r}")
-    chosen = {}
+    chosen, languages = {}, {}
     for path in notebooks:
         nb = nbformat.read(path, as_version=4)
         if not has_lecture_cells(nb):
             continue
+        languages[path.name] = build_slides.notebook_language(nb)
         if mode != "committed":
             log(f"running {path.name} ({mode} mode) ...")
             nb = execute(nb, path, run_env(mode, plan))
@@ -331,18 +341,23 @@ def build(notebooks: list[Path], out: Path, mode: str = "full", plan: Path = PLA
     if not chosen:
         raise RuntimeError("no notebook has a cell tagged 'lecture' yet; tag cells as "
                            "/work/coord/lecture_tags.md (or LECTURE.md) says")
+    if len(set(languages.values())) > 1:
+        raise RuntimeError(f"the notebooks are of several languages ({languages}); build each edition's "
+                           f"deck apart, with its own plan (e.g. notebooks/zh/*.ipynb --plan "
+                           f"LECTURE.zh-CN.md --out slides/zh)")
+    lang = next(iter(languages.values()))
     out.mkdir(parents=True, exist_ok=True)
     build_slides.install_assets(out)
-    title, title_notes = plan_title_and_notes(plan)
+    title, title_notes = plan_title_and_notes(plan, lang)
     decks = []
     for variant, (name, tag) in VARIANTS.items():
-        deck = deck_notebook(chosen, tag, title, title_notes, mode, plan_table_slide(plan))
+        deck = deck_notebook(chosen, tag, title, title_notes, mode, plan_table_slide(plan, lang), lang)
         missing = slides_without_notes(deck)
         if missing and not allow_missing_notes:
             raise RuntimeError(f"{len(missing)} slide(s) of the {variant}-minute deck have no speaker "
                                f"notes (a markdown cell tagged 'notes' after the slide's cell): "
                                + "; ".join(repr(m) for m in missing))
-        decks.append(write_deck(deck, out, name))
+        decks.append(write_deck(deck, out, name, lang))
     return decks
 
 

@@ -17,6 +17,12 @@ each package's integrity hash) and are cached in ``build/slides-assets/``.
 Which cells start a slide comes from each cell's ``metadata.slideshow``,
 written by ``tools/add_slide_metadata.py``. nbval's ``# NBVAL_...`` marker
 lines are left out of the decks (the notebooks keep them).
+
+A deck's language (its ``<html lang>``, the index page, the lecture deck's own
+words) is the one the notebooks' first code cell sets
+(``os.environ["D2L_BIRNN_LANG"] = "zh"`` in notebooks/zh), else
+``$D2L_BIRNN_LANG``; its words come from ``d2l_birnn/i18n.py``. Each edition
+gets its own folder (``make slides``: ``slides/`` and ``slides/zh/``).
 """
 
 from __future__ import annotations
@@ -32,10 +38,14 @@ import tarfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from d2l_birnn import i18n  # noqa: E402  (i18n imports neither MXNet nor d2l)
+
 CACHE = ROOT / "build" / "slides-assets"
 TEMPLATE = "slides_template"  # tools/slides_template/
 THEME = "white"
 NBVAL_MARKER = re.compile(r"^# NBVAL_[A-Z_]+[ \t]*(\n|$)", re.MULTILINE)
+LANG_SETTING = re.compile(re.escape(i18n.LANG_ENV) + r"""['"]\s*\]\s*=\s*['"]([\w-]+)['"]""")
 
 # npm package -> {path in the package: path under _assets/} (a folder copies its contents).
 ASSETS = {
@@ -106,12 +116,41 @@ def install_assets(out: Path) -> Path:
     return assets
 
 
-def exporter():
-    """nbconvert's SlidesExporter with local asset URLs and the offline template."""
+def text(key: str, lang: str, **fields) -> str:
+    """Catalogue entry ``key`` of ``d2l_birnn/i18n.py`` in ``lang`` (no font set-up: no figures here)."""
+    template = i18n.CATALOGUE[key][i18n.LANGUAGES.index(lang)]
+    return template.format(**fields) if fields else template
+
+
+def notebook_language(nb) -> str:
+    """The language a notebook's first code cell sets (``os.environ["D2L_BIRNN_LANG"] = "zh"``),
+    else ``$D2L_BIRNN_LANG``'s (default English): ``'en'`` or ``'zh'``."""
+    first = next((c for c in nb.cells if c.cell_type == "code"), None)
+    found = LANG_SETTING.search(first.source) if first is not None else None
+    if found is None:
+        return i18n.language()
+    lang = found.group(1).lower().split("-")[0]
+    if lang not in i18n.LANGUAGES:
+        raise RuntimeError(f"a notebook's first cell sets {i18n.LANG_ENV}={found.group(1)!r}; choose one "
+                           f"of {', '.join(i18n.LANGUAGES)}")
+    return lang
+
+
+def deck_language(notebooks) -> str:
+    """The one language of ``notebooks`` (notebook nodes); refuses a mix of editions."""
+    langs = sorted({notebook_language(nb) for nb in notebooks}) or [i18n.language()]
+    if len(langs) > 1:
+        raise RuntimeError(f"the notebooks are of several languages ({', '.join(langs)}); build each "
+                           f"edition into its own folder (e.g. notebooks/zh/*.ipynb --out slides/zh)")
+    return langs[0]
+
+
+def exporter(lang: str = "en"):
+    """nbconvert's SlidesExporter with local asset URLs, the offline template and ``<html lang>``."""
     from nbconvert import SlidesExporter
 
     return SlidesExporter(template_name=TEMPLATE, extra_template_basedirs=[str(ROOT / "tools")],
-                          reveal_theme=THEME, reveal_scroll=True, **URLS)
+                          reveal_theme=THEME, reveal_scroll=True, language_code=lang, **URLS)
 
 
 def deck_name(notebook: Path) -> str:
@@ -124,10 +163,11 @@ def build(notebooks: list[Path], out: Path) -> list[Path]:
 
     out.mkdir(parents=True, exist_ok=True)
     install_assets(out)
-    slides = exporter()
+    read = {notebook: nbformat.read(notebook, as_version=4) for notebook in notebooks}
+    lang = deck_language(read.values())
+    slides = exporter(lang)
     decks = []
-    for notebook in notebooks:
-        nb = nbformat.read(notebook, as_version=4)
+    for notebook, nb in read.items():
         for cell in nb.cells:  # test markers are not for the audience
             if cell.cell_type == "code":
                 cell.source = NBVAL_MARKER.sub("", cell.source)
@@ -137,10 +177,11 @@ def build(notebooks: list[Path], out: Path) -> list[Path]:
         decks.append(deck)
     items = "\n".join(f'<li><a href="{html.escape(d.name)}">{html.escape(d.stem[:-7])}</a></li>'
                       for d in decks)
+    title = html.escape(text("slides.index_title", lang))
     (out / "index.html").write_text(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        "<title>d2l-birnn slides</title></head>\n<body><h1>d2l-birnn slides</h1>\n"
-        f"<p>Arrow keys move, S opens speaker notes, Esc shows all slides.</p>\n<ul>\n{items}\n"
+        f"<!DOCTYPE html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">"
+        f"<title>{title}</title></head>\n<body><h1>{title}</h1>\n"
+        f"<p>{html.escape(text('slides.index_help', lang))}</p>\n<ul>\n{items}\n"
         "</ul></body></html>\n", encoding="utf-8")
     return decks
 

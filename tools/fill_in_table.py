@@ -1,6 +1,7 @@
 """Collect the fill-in results of the four model families into LECTURE.md's table.
 
     .venv/bin/python tools/fill_in_table.py [--check] [--plan LECTURE.md] [notebooks ...]
+    .venv/bin/python tools/fill_in_table.py [--check] --plan LECTURE.zh-CN.md   # notebooks/zh
 
 Notebooks 01 (counts), 02 (HMM), 03 (scratch BiRNN) and 05 (LSTMs) each score
 the same blanks of the same held-out text and print, in their committed
@@ -19,6 +20,11 @@ in the lesson plan. A notebook that prints no such line is listed under the
 table as not measured yet, and the tool says which. ``--check`` changes
 nothing and exits 1 when the table in the plan is not the one the notebooks
 give (run the tool without ``--check`` to update it).
+
+Each edition has its plan: ``LECTURE.md`` (English, from ``notebooks/``) and
+``LECTURE.zh-CN.md`` (Chinese, from ``notebooks/zh/``). The table's language
+follows the plan's name (``LECTURE.<lang>.md``; ``--lang`` to choose), and so
+do the notebooks read by default; its words come from ``d2l_birnn/i18n.py``.
 """
 
 from __future__ import annotations
@@ -32,9 +38,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from d2l_birnn.i18n import CATALOGUE  # noqa: E402  (i18n imports neither MXNet nor d2l)
+from d2l_birnn.i18n import CATALOGUE, LANGUAGES  # noqa: E402  (i18n imports neither MXNet nor d2l)
 
 PLAN = ROOT / "LECTURE.md"
+# Language -> the folder of that edition's notebooks.
+NOTEBOOK_DIRS = {"en": ROOT / "notebooks", "zh": ROOT / "notebooks" / "zh"}
 START, END = "<!-- fill-in-table:start -->", "<!-- fill-in-table:end -->"
 NUMBER = r"\d+(?:\.\d+)?"
 
@@ -59,9 +67,33 @@ def line_pattern(template: str) -> str:
 
 # The English and the Chinese form of ``d2l_birnn.fill_in.fill_in_line``'s line.
 LINE, LINE_ZH = (re.compile("^" + line_pattern(t), re.MULTILINE) for t in CATALOGUE["fill_in.line"])
-# Notebook number -> model family, in the order of the table.
-FAMILIES = {"01": "counts (n-gram)", "02": "HMM (forward-backward)", "03": "BiRNN from scratch",
-            "05": "LSTMs (Gluon)"}
+# Notebook number -> model family (its catalogue key), in the order of the table.
+FAMILIES = {"01": "lecture.family.counts", "02": "lecture.family.hmm", "03": "lecture.family.scratch",
+            "05": "lecture.family.lstm"}
+
+
+def text(key: str, lang: str, **fields) -> str:
+    """Catalogue entry ``key`` in ``lang``, formatted with ``fields`` (no font set-up: no figures)."""
+    template = CATALOGUE[key][LANGUAGES.index(lang)]
+    return template.format(**fields) if fields else template
+
+
+def plan_language(plan: Path) -> str:
+    """The language of a plan from its name: ``LECTURE.zh-CN.md`` -> 'zh', ``LECTURE.md`` -> 'en'."""
+    m = re.search(r"\.([A-Za-z]{2})(?:[-_][A-Za-z]+)?\.md$", plan.name)
+    lang = m.group(1).lower() if m else "en"
+    if lang not in LANGUAGES:
+        raise ValueError(f"{plan.name}: no edition of language {lang!r} (choose one of "
+                         f"{', '.join(LANGUAGES)}, e.g. LECTURE.zh-CN.md, or pass --lang)")
+    return lang
+
+
+def line_example(lang: str) -> str:
+    """The ``fill_in.line`` form with placeholders: ``... <model>: both sides X%, left only Y%``."""
+    template = CATALOGUE["fill_in.line"][LANGUAGES.index(lang)]
+    names = {"model": "<model>", "both": "X", "left": "Y"}
+    return "".join(literal + (names[field] if field else "")
+                   for literal, field, _, _ in string.Formatter().parse(template))
 
 
 def output_text(notebook: Path) -> str:
@@ -77,37 +109,37 @@ def output_text(notebook: Path) -> str:
     return "\n".join(parts)
 
 
-def collect(notebooks: list[Path]) -> tuple[list[dict], list[str]]:
-    """(rows of the table, names of notebooks without a fill-in line)."""
+def collect(notebooks: list[Path], lang: str = "en") -> tuple[list[dict], list[str]]:
+    """(rows of the table, names of notebooks without a fill-in line); families named in ``lang``."""
     rows, missing = [], []
     for path in notebooks:
-        text = output_text(path)
-        found = [m.groupdict() for m in LINE.finditer(text)] or \
-            [m.groupdict() for m in LINE_ZH.finditer(text)]
+        printed = output_text(path)
+        found = [m.groupdict() for m in LINE.finditer(printed)] or \
+            [m.groupdict() for m in LINE_ZH.finditer(printed)]
         if not found:
             missing.append(path.name)
         number = path.name[:2]
         for m in found:
-            rows.append({"family": FAMILIES.get(number, "?"), "notebook": path.stem,
+            family = text(FAMILIES[number], lang) if number in FAMILIES else "?"
+            rows.append({"family": family, "notebook": path.stem,
                          "model": m["model"].strip(), "both": float(m["both"]), "left": float(m["left"])})
     return rows, missing
 
 
-def render(rows: list[dict], missing: list[str]) -> str:
-    """The Markdown table (and a note on what is missing), without the markers."""
-    lines = ["| family | notebook | model | both sides | left only | gain from the right |",
-             "|---|---|---|---:|---:|---:|"]
+def render(rows: list[dict], missing: list[str], lang: str = "en") -> str:
+    """The Markdown table (and a note on what is missing) in ``lang``, without the markers."""
+    lines = [f"| {text('lecture.table.columns', lang)} |", "|---|---|---|---:|---:|---:|"]
     for r in rows:
+        gain = text("lecture.table.gain", lang, gain=r["both"] - r["left"])
         lines.append(f"| {r['family']} | {r['notebook'][:2]} | {r['model']} | {r['both']:.1f}% | "
-                     f"{r['left']:.1f}% | {r['both'] - r['left']:+.1f} points |")
+                     f"{r['left']:.1f}% | {gain} |")
     if not rows:
-        lines.append("| (no results yet) | | | | | |")
-    text = "\n".join(lines) + "\n"
+        lines.append(f"| {text('lecture.table.none', lang)} | | | | | |")
+    table = "\n".join(lines) + "\n"
     if missing:
-        text += ("\n*Not measured yet: " + ", ".join(missing) + " print no line "
-                 "`fill-in, held-out text: <model>: both sides X%, left only Y%`.*\n")
-    text += "\n*Collected from the notebooks' committed outputs by `tools/fill_in_table.py`.*\n"
-    return text
+        names = ", ".join(missing)
+        table += f"\n*{text('lecture.table.missing', lang, names=names, line=line_example(lang))}*\n"
+    return table + f"\n*{text('lecture.table.source', lang)}*\n"
 
 
 def replace_table(plan_text: str, table: str) -> str:
@@ -123,22 +155,34 @@ def replace_table(plan_text: str, table: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks 01, 02, 03, 05")
-    parser.add_argument("--plan", type=Path, default=PLAN, help="the lesson plan (LECTURE.md)")
+    parser.add_argument("notebooks", nargs="*", type=Path,
+                        help="default: 01, 02, 03, 05 of the plan's edition (notebooks/, notebooks/zh/)")
+    parser.add_argument("--plan", type=Path, default=PLAN,
+                        help="the lesson plan (LECTURE.md; LECTURE.zh-CN.md for the Chinese edition)")
+    parser.add_argument("--lang", choices=LANGUAGES, help="the table's language (default: the plan's)")
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if stale")
     args = parser.parse_args(argv)
-    notebooks = args.notebooks or [p for p in sorted((ROOT / "notebooks").glob("*.ipynb"))
+    try:
+        lang = args.lang or plan_language(args.plan)
+    except ValueError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    notebooks = args.notebooks or [p for p in sorted(NOTEBOOK_DIRS[lang].glob("*.ipynb"))
                                    if p.name[:2] in FAMILIES]
     if not args.plan.exists():
         print(f"error: {args.plan} does not exist", file=sys.stderr)
         return 1
-    rows, missing = collect(notebooks)
+    if not notebooks:
+        print(f"error: no notebooks 01, 02, 03, 05 in {NOTEBOOK_DIRS[lang]} (pass them as arguments)",
+              file=sys.stderr)
+        return 1
+    rows, missing = collect(notebooks, lang)
     for name in missing:
-        print(f"{name}: no 'fill-in, held-out text: ...' line in its committed outputs "
+        print(f"{name}: no '{line_example(lang)}' line in its committed outputs "
               f"(run it in full mode once it prints one)", file=sys.stderr)
     old = args.plan.read_text(encoding="utf-8")
     try:
-        new = replace_table(old, render(rows, missing))
+        new = replace_table(old, render(rows, missing, lang))
     except ValueError as e:
         print(f"error: {args.plan}: {e}", file=sys.stderr)
         return 1
