@@ -66,11 +66,13 @@ def test_planted_terms_in_each_kind_of_zh_text_are_found(tmp_path, monkeypatch):
     (tmp_path / "notebooks" / "zh").mkdir(parents=True)
     make_notebook(tmp_path / "notebooks" / "zh" / "01_x.ipynb", ["# 标题\n", "训练 10 个轮次"])
     (tmp_path / "README.zh-CN.md").write_text("用梯度截断训练\n", encoding="utf-8")
+    (tmp_path / "LECTURE.zh-CN.md").write_text("讲解隐藏状态\n", encoding="utf-8")
     monkeypatch.setitem(i18n.CATALOGUE, "test.planted", ("vocabulary", "词汇表"))
     problems = glossary.check(glossary.zh_texts(tmp_path), TERMS)
-    assert len(problems) == 3, problems
+    assert len(problems) == 4, problems
     assert any(p.startswith("notebooks/zh/01_x.ipynb [cell m1]:2: '轮次'") for p in problems)
     assert any(p.startswith("README.zh-CN.md:1: '梯度截断'") for p in problems)
+    assert any(p.startswith("LECTURE.zh-CN.md:1: '隐藏状态'") for p in problems)
     assert any(p.startswith("d2l_birnn/i18n.py [test.planted]:1: '词汇表'") for p in problems)
 
 

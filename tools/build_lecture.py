@@ -80,6 +80,9 @@ CSS = """<style type="text/css">
 .reveal .jp-RenderedSVG img, .reveal .jp-RenderedImage img { max-width: 100%; max-height: 380px;
   object-fit: contain; }
 .reveal .jp-OutputArea-output pre, .reveal .jp-InputArea pre { font-size: 19px; }
+/* A shown cell's printed lines and figure follow each other without reveal.js's block margins. */
+.reveal .jp-OutputArea-output pre { margin: 0; padding: 2px 0; }
+.reveal .jp-OutputArea-output img { margin: 4px 0; }
 .reveal .lecture-title h1 { font-size: 48px; }
 </style>
 """

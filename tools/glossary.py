@@ -5,7 +5,7 @@
 The glossary has one row per term: English, the Chinese that d2l-zh uses (and so
 this collection), where d2l-zh uses it, variants that are ruled out (``;``
 separated, e.g. 隐藏状态 for "hidden state") and a note. The zh texts checked:
-the markdown of notebooks/zh/*.ipynb, README.zh-CN.md and the Chinese side of
+the markdown of notebooks/zh/*.ipynb, README.zh-CN.md, LECTURE.zh-CN.md and the Chinese side of
 the message catalogue (d2l_birnn/i18n.py). A quotation may keep the words it
 quotes (the study notes write 隐藏状态): text inside “…” or 「…」 and markdown
 blockquote lines (``> ...``) are not checked.
@@ -76,9 +76,9 @@ def zh_texts(root: Path = ROOT):
 
     for key, (_, zh) in CATALOGUE.items():
         yield f"d2l_birnn/i18n.py [{key}]", zh
-    readme = root / "README.zh-CN.md"
-    if readme.exists():
-        yield "README.zh-CN.md", readme.read_text(encoding="utf-8")
+    for name in ("README.zh-CN.md", "LECTURE.zh-CN.md"):
+        if (root / name).exists():
+            yield name, (root / name).read_text(encoding="utf-8")
     for path in sorted((root / "notebooks" / "zh").glob("*.ipynb")):
         yield from notebook_texts(path, root)
 
