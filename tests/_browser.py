@@ -8,6 +8,7 @@ except under CI (``CI`` set), where they fail: CI must run them.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -43,3 +44,16 @@ def launch(playwright, user_data_dir: Path, viewport=(1400, 1000)):
     return playwright.chromium.launch_persistent_context(
         str(user_data_dir), executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS,
         viewport={"width": viewport[0], "height": viewport[1]})
+
+
+def open_offline(playwright, user_data_dir: Path, viewport, blocked: list, failed: list, errors: list):
+    """A fresh headless Chromium whose requests beyond ``file://`` are refused: returns
+    (context, page). Refused URLs go to ``blocked``, failed loads to ``failed`` and the page's
+    script errors to ``errors`` (lists the caller asserts on)."""
+    context = launch(playwright, user_data_dir, viewport)
+    context.route(re.compile(r"^(?!file:).*"),
+                  lambda route: (blocked.append(route.request.url), route.abort()))
+    page = context.pages[0] if context.pages else context.new_page()
+    page.on("requestfailed", lambda r: failed.append(r.url))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return context, page

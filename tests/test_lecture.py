@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlparse
 
 import nbformat
 import pytest
-from _browser import ARTIFACTS, ROOT, chromium_path, launch
+from _browser import ARTIFACTS, ROOT, chromium_path, open_offline
 from _lecture import SLIDES_45, SLIDES_90, build_lecture, notes, synthetic_notebook, tagged
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -254,12 +254,7 @@ def walk_deck(deck, tmp_path, shot_name):
     count = len(parse(deck).slides)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        context = launch(p, tmp_path / "profile", viewport=(1280, 720))
-        context.route(re.compile(r"^(?!file:).*"),
-                      lambda route: (blocked.append(route.request.url), route.abort()))
-        page = context.pages[0] if context.pages else context.new_page()
-        page.on("requestfailed", lambda r: failed.append(r.url))
-        page.on("pageerror", lambda e: errors.append(str(e)))
+        context, page = open_offline(p, tmp_path / "profile", (1280, 720), blocked, failed, errors)
         page.goto(deck.as_uri())
         page.wait_for_selector(".reveal.ready", timeout=60_000)
         page.wait_for_function("() => window.MathJax && MathJax.Hub.queue.pending === 0", timeout=60_000)

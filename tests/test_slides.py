@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 
 import nbformat
 import pytest
-from _browser import ARTIFACTS, ROOT, chromium_path, launch
+from _browser import ARTIFACTS, ROOT, chromium_path, open_offline
 
 sys.path.insert(0, str(ROOT / "tools"))
 import add_slide_metadata  # noqa: E402
@@ -280,12 +280,7 @@ def test_deck_runs_offline_in_chromium(decks, tmp_path):
     blocked, failed, errors = [], [], []
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        context = launch(p, tmp_path / "profile", viewport=(1280, 800))
-        context.route(re.compile(r"^(?!file:).*"),
-                      lambda route: (blocked.append(route.request.url), route.abort()))
-        page = context.pages[0] if context.pages else context.new_page()
-        page.on("requestfailed", lambda r: failed.append(r.url))
-        page.on("pageerror", lambda e: errors.append(str(e)))
+        context, page = open_offline(p, tmp_path / "profile", (1280, 800), blocked, failed, errors)
         page.goto(deck.as_uri())
         # reveal.js is loaded through require.js (no global Reveal): it marks itself ready.
         page.wait_for_selector(".reveal.ready", timeout=60_000)
