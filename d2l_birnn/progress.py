@@ -20,6 +20,9 @@ class PerplexityPlot:
         self.animator = Animator(xlabel=msg("axis.epoch"), ylabel=msg("word.perplexity"),
                                  legend=[msg("word.train")],
                                  xlim=[1 if num_epochs < 10 else 10, max(num_epochs, 2)])
+        configure_axes = self.animator.config_axes   # runs after every redraw (add() clears the axes)
+        self.animator.config_axes = lambda: (configure_axes(), _integer_epoch_ticks(self.animator.axes[0]))
+        _png_figures()
         for epoch, perplexity in enumerate(history, 1):
             self.add(epoch, perplexity)
 
@@ -27,6 +30,24 @@ class PerplexityPlot:
         """Draw the perplexity of ``epoch`` (1-based) if it is one of the plotted epochs."""
         if epoch % self.step == 0:
             self.animator.add(epoch, [perplexity])
+
+
+def _integer_epoch_ticks(ax) -> None:
+    """Epochs are whole numbers: no tick at 1.5 on a short (quick-mode) run."""
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
+def _png_figures() -> None:
+    """Switch Jupyter's inline figures back to PNG after d2l's ``Animator`` chose SVG.
+
+    JupyterLab does not render SVG outputs of an untrusted notebook (one opened
+    without being run), nor does every viewer; PNG shows everywhere.
+    """
+    from matplotlib_inline import backend_inline
+
+    backend_inline.set_matplotlib_formats("png")
 
 
 __all__ = ["PerplexityPlot"]
