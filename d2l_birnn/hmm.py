@@ -305,6 +305,80 @@ class HMM:
             joint = joint[..., :, None] * step               # one more axis: (k,) * (t+1)
         return float(joint.sum())
 
+    def brute_force_best_path(self, x, max_paths: int = MAX_BRUTE_FORCE_PATHS
+                              ) -> tuple[np.ndarray, float]:
+        """The most probable hidden path by scoring all ``k ** T`` paths: ``(path (T,), log P(path, x))``.
+
+        The check on :meth:`viterbi`; refuses (``ValueError``) when ``k ** T > max_paths``.
+        """
+        x = _check_observations(x, self.num_symbols)
+        k, T = self.num_states, len(x)
+        if T * math.log(k) > math.log(max_paths):
+            raise ValueError(f"brute force would score k**T = {k}**{T} paths, more than "
+                             f"max_paths={max_paths}; use viterbi(x), or a shorter sequence")
+        with np.errstate(divide="ignore"):
+            log_joint = np.log(self.start * self.emit[:, x[0]])                 # (k,)
+            for t in range(1, T):
+                step = np.log(self.trans * self.emit[:, x[t]])                  # (k, k)
+                log_joint = log_joint[..., :, None] + step                      # (k,) * (t+1)
+        best = int(np.argmax(log_joint))
+        if log_joint.flat[best] == -math.inf:
+            raise ZeroProbabilityError("x is impossible under this model: every path has "
+                                       "probability 0")
+        return np.array(np.unravel_index(best, log_joint.shape), dtype=np.int64), \
+            float(log_joint.flat[best])
+
+    # -- decoding: max-product beside sum-product ----------------------------------
+    def viterbi(self, x) -> tuple[np.ndarray, float]:
+        """The most probable hidden path ``argmax_h P(h, x)`` and its log-probability.
+
+        Max-product in log space: the forward recursion with ``sum`` replaced by
+        ``max`` (and products by sums of logs, so nothing underflows)::
+
+            delta_1(h)      = log P(h_1 = h) + log P(x_1 | h)
+            delta_{t+1}(h') = max_h [delta_t(h) + log P(h' | h)] + log P(x_{t+1} | h')
+
+        with a back-pointer to the maximising ``h`` at every step; the path is
+        read back from ``argmax delta_T``. O(k^2 T) like forward-backward.
+        Returns ``(path (T,) int64, log P(path, x))``; raises
+        :class:`ZeroProbabilityError` when ``x`` is impossible.
+        """
+        x = _check_observations(x, self.num_symbols)
+        with np.errstate(divide="ignore"):
+            log_trans, log_emit = np.log(self.trans), np.log(self.emit)
+            delta = np.log(self.start) + log_emit[:, x[0]]                      # (k,)
+        pointers = np.zeros((len(x), self.num_states), dtype=np.int64)         # (T, k)
+        for t in range(1, len(x)):
+            scores = delta[:, None] + log_trans                                # (k from, k to)
+            pointers[t] = scores.argmax(axis=0)
+            delta = scores.max(axis=0) + log_emit[:, x[t]]
+        if not np.isfinite(delta.max()):
+            raise ZeroProbabilityError("x is impossible under this model: every path has "
+                                       "probability 0")
+        path = [int(delta.argmax())]
+        for t in range(len(x) - 1, 0, -1):
+            path.append(int(pointers[t, path[-1]]))
+        return np.array(path[::-1], dtype=np.int64), float(delta.max())
+
+    def posterior_decoding(self, x) -> np.ndarray:
+        """The most probable state at each step on its own, ``argmax_h P(h_t | x)``: (T,).
+
+        Sum-product (forward-backward) then a per-step argmax. It maximises the
+        expected number of right states, not the probability of the path: the
+        path it gives can contain a transition of probability 0.
+        """
+        return self.posterior(x).argmax(axis=1).astype(np.int64)
+
+    def path_log_probability(self, path, x) -> float:
+        """``log P(h = path, x)`` written out term by term (``-inf`` if impossible)."""
+        x = _check_observations(x, self.num_symbols)
+        path = _check_observations(path, self.num_states, name="path")
+        if len(path) != len(x):
+            raise ValueError(f"path has {len(path)} states but x has {len(x)} observations")
+        with np.errstate(divide="ignore"):
+            return float(np.log(self.start[path[0]]) + np.log(self.emit[path, x]).sum()
+                         + np.log(self.trans[path[:-1], path[1:]]).sum())
+
     # -- forward and backward --------------------------------------------------
     def _forward_rows(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """pi_1..pi_{T+1} for checked ``x``: (T+1, k) normalised, (T+1,) log scales."""

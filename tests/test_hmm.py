@@ -400,3 +400,83 @@ def test_bad_rng():
 def test_bad_fit_arguments(kwargs, message):
     with pytest.raises(ValueError, match=message):
         HMM.fit(**kwargs)
+
+
+# ---------------------------------------------------------------------------
+# Viterbi (max-product) against every path
+# ---------------------------------------------------------------------------
+def best_path_by_enumeration(model: HMM, x):
+    """(best path, its probability, P(x)) by listing all k**T paths with itertools."""
+    k, T = model.num_states, len(x)
+    scored = [(path_prob(model, path, x), path) for path in itertools.product(range(k), repeat=T)]
+    p, path = max(scored)
+    return np.array(path), p, sum(q for q, _ in scored)
+
+
+@pytest.mark.parametrize("k,V,T", CASES + [(3, 4, 9), (2, 5, 12)])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_viterbi_equals_brute_force(k, V, T, seed):
+    rng = np.random.default_rng(100 * seed + 10 * k + T)
+    model = HMM.random(k, V, rng)
+    x = rng.integers(0, V, size=T)
+    path, log_p = model.viterbi(x)
+    want_path, want_p, _ = best_path_by_enumeration(model, x)
+    assert log_p == pytest.approx(math.log(want_p), rel=1e-10)
+    assert model.path_log_probability(path, x) == pytest.approx(log_p, rel=1e-10)
+    # ties are measure-zero for random models: the path itself must match too
+    np.testing.assert_array_equal(path, want_path)
+    bf_path, bf_log_p = model.brute_force_best_path(x)
+    np.testing.assert_array_equal(bf_path, want_path)
+    assert bf_log_p == pytest.approx(log_p, rel=1e-10)
+
+
+def test_viterbi_never_beats_the_likelihood_and_handles_zeros():
+    # a model with forbidden transitions: 0 -> 1 and 1 -> 0 impossible
+    model = HMM([0.5, 0.5, 0.0], [[0.5, 0.0, 0.5], [0.0, 0.5, 0.5], [0.5, 0.5, 0.0]],
+                [[0.9, 0.1], [0.1, 0.9], [0.5, 0.5]])
+    x = np.array([0, 1, 0, 1, 1, 0])
+    path, log_p = model.viterbi(x)
+    want_path, want_p, total = best_path_by_enumeration(model, x)
+    np.testing.assert_array_equal(path, want_path)
+    assert log_p == pytest.approx(math.log(want_p))
+    assert log_p <= model.log_likelihood(x) + 1e-12            # max <= sum
+    assert model.path_log_probability(path, x) > -math.inf
+
+
+def test_viterbi_long_sequence_does_not_underflow():
+    rng = np.random.default_rng(3)
+    model = HMM.random(4, 6, rng)
+    _, x = model.sample(5000, rng)
+    path, log_p = model.viterbi(x)
+    assert np.isfinite(log_p) and log_p < -1000
+    assert model.path_log_probability(path, x) == pytest.approx(log_p, rel=1e-12)
+
+
+def test_posterior_decoding_can_choose_an_impossible_path():
+    """Each step's most probable state alone (sum-product) vs the best path (max-product).
+
+    P(h_1) = (0.4, 0.3, 0.3) favours state 0, P(h_2) = (0.2, 0.6, 0.2) favours state 1, but
+    0 -> 1 is forbidden: posterior decoding returns a path of probability 0; Viterbi does not.
+    """
+    model = HMM([0.4, 0.3, 0.3], [[0.5, 0.0, 0.5], [0.0, 1.0, 0.0], [0.0, 1.0, 0.0]],
+                [[0.5, 0.5]] * 3)
+    x = np.array([0, 1])
+    np.testing.assert_allclose(model.posterior(x), [[0.4, 0.3, 0.3], [0.2, 0.6, 0.2]])
+    per_step = model.posterior_decoding(x)
+    np.testing.assert_array_equal(per_step, [0, 1])
+    assert model.path_log_probability(per_step, x) == -math.inf
+    path, log_p = model.viterbi(x)
+    assert log_p == pytest.approx(math.log(0.3 * 0.25))
+    assert tuple(path) in {(1, 1), (2, 1)}
+
+
+def test_viterbi_errors_are_clear():
+    model = HMM([1.0, 0.0], [[1.0, 0.0], [0.0, 1.0]], [[1.0, 0.0], [0.0, 1.0]])
+    with pytest.raises(ZeroProbabilityError, match="impossible"):
+        model.viterbi(np.array([0, 1]))
+    with pytest.raises(ValueError, match="out of range"):
+        model.viterbi(np.array([0, 2]))
+    with pytest.raises(ValueError, match="path has 1 states"):
+        model.path_log_probability([0], np.array([0, 0]))
+    with pytest.raises(ValueError, match="viterbi"):
+        HMM.random(3, 2, 0).brute_force_best_path(np.zeros(30, dtype=np.int64))
