@@ -32,6 +32,11 @@ every pass: one sequence, or equal-length sequences in :meth:`HMM.fit`
 together, as a batch. Where both passes are needed (posterior, fill-in, EM)
 the forward pass over x and the backward pass over x reversed run side by
 side in that one loop, as the two directions of a BiRNN do.
+
+Decoding: :meth:`HMM.viterbi` is the same forward recursion in max-product
+form (``max`` for ``sum``, in log space), with back-pointers: the single most
+probable path, O(k^2 T). :meth:`HMM.posterior_decoding` takes each step's most
+probable state from forward-backward (sum-product) instead; the two can differ.
 """
 
 from __future__ import annotations
