@@ -14,9 +14,12 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 import build_lecture  # noqa: E402
+from self_study import expand_notes, migrate_notes  # noqa: E402,F401  (notes in cell metadata)
 
 
 def notes(text: str):
+    """A visible notes cell (the old form): :func:`synthetic_notebook` moves it into the metadata
+    of the cell before it, as ``tools/self_study.py migrate`` does."""
     cell = nbformat.v4.new_markdown_cell(f"{build_lecture.NOTES_FIRST_LINE}\n\n{text}")
     cell.metadata.update({"tags": ["notes"], "jupyter": {"source_hidden": True}})
     return cell
@@ -57,6 +60,7 @@ def synthetic_notebook(path: Path, live_seconds: float = 0.2) -> Path:
         notes("The code to show. Exercise 02.1 asks for it."),
         tagged(md("Not a lecture cell: notes after it are ignored."), "other"),
     ]
+    migrate_notes(nb)   # the notes into their slides' metadata, out of the students' sight
     nbformat.write(nb, path)
     return path
 

@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlparse
 import nbformat
 import pytest
 from _browser import ARTIFACTS, ROOT, chromium_path, open_offline
-from _lecture import SLIDES_45, SLIDES_90, build_lecture, notes, synthetic_notebook, tagged
+from _lecture import SLIDES_45, SLIDES_90, build_lecture, expand_notes, notes, synthetic_notebook, tagged
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 MIN_PX = 14 * 96 / 72 - 0.05  # 14 pt in CSS pixels (18.67), less rounding
@@ -122,6 +122,16 @@ def test_the_decks_have_the_tagged_slides_each_with_notes(synthetic_decks):
     assert "NBVAL_CHECK_OUTPUT" not in html and "Traceback" not in html
 
 
+def test_speaker_notes_come_from_cell_metadata_not_visible_cells(synthetic_decks, tmp_path):
+    """The notebook shows no notes cell (they sit in its cells' metadata); the deck has them."""
+    nb = nbformat.read(synthetic_notebook(tmp_path / "98_synthetic.ipynb"), as_version=4)
+    assert not [c for c in nb.cells if "Speaker notes" in c.source or "notes" in
+                c.metadata.get("tags", [])]
+    assert nb.cells[0].metadata["speaker_notes"] == "Welcome. The number to quote: 42."
+    notes_text = " ".join(parse(synthetic_decks[0]).slides)
+    assert "Welcome. The number to quote: 42." in notes_text and "twice n" in notes_text
+
+
 def test_the_decks_load_only_local_files(synthetic_decks):
     for path in synthetic_decks:
         urls = parse(path).urls
@@ -135,7 +145,9 @@ def test_the_decks_load_only_local_files(synthetic_decks):
 def test_a_slide_without_notes_stops_the_build(tmp_path):
     nb_path = synthetic_notebook(tmp_path / "98_synthetic.ipynb")
     nb = nbformat.read(nb_path, as_version=4)
-    nb.cells = [c for c in nb.cells if "notes" not in c.metadata.get("tags", [])][:3] + [notes("x")]
+    nb.cells = nb.cells[:3] + [notes("x")]   # only the third slide keeps notes (a visible cell)
+    for cell in nb.cells[:3]:
+        cell.metadata.pop("speaker_notes", None)
     nbformat.write(nb, nb_path)
     with pytest.raises(RuntimeError, match=r"1 slide\(s\) of the 90-minute deck have no speaker notes.*"
                                            r"# 98: A synthetic lecture"):
@@ -377,7 +389,7 @@ def numbers_missing_from_outputs(nb) -> list[str]:
             outputs += [v for k, v in out.get("data", {}).items() if k.startswith("text/")]
     printed = "\n".join("".join(o) for o in outputs)
     missing, previous = [], None
-    for cell in nb.cells:
+    for cell in expand_notes(nb).cells:   # the notes in cell metadata, each after its cell
         if "notes" in cell.metadata.get("tags", []) and not (
                 previous is not None and previous.source.startswith("**Exercise")):
             prose = re.sub(r"[Ee]xercise \d+\.\d+|d2l-(?:zh|en) \d+(?:\.\d+)*", "", cell.source)

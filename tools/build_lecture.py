@@ -18,9 +18,10 @@ What goes in the deck is chosen by cell tags in the notebooks (cell metadata
 * ``lecture-code``: show the code of this code cell too.
 * ``live``: the lecturer runs this cell in class (shown with its code and a
   "live" mark; ``tests/test_lecture_live.py`` checks it takes at most 60 s).
-* ``notes``: a markdown cell of speaker notes (it starts with a
-  "**Speaker notes.**" line and is collapsed in the notebook); it belongs to the
-  nearest ``lecture`` cell above it and appears in reveal.js's speaker view (S).
+* speaker notes: markdown in a cell's metadata (``"speaker_notes"``, out of the
+  students' sight; ``tools/self_study.py``); they belong to the nearest
+  ``lecture`` cell at or above that cell and appear in reveal.js's speaker view
+  (S). (A visible markdown cell tagged ``notes``, the old form, still counts.)
 
 Every slide must have speaker notes; the build stops and lists the slides
 without. The title slide's notes come from the plan (``LECTURE.md``, between
@@ -56,6 +57,7 @@ import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import build_slides  # noqa: E402  (its offline assets and exporter are reused)
+from self_study import expand_notes  # noqa: E402  (speaker notes kept in cell metadata)
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = ROOT / "LECTURE.md"
@@ -249,7 +251,7 @@ def _shown_code_cell(cell, number: str, heading: str, lang: str = "en"):
 def lecture_cells(nb, number: str, tag: str, lang: str = "en") -> list:
     """The deck's cells from one notebook: slides with the tag, each followed by its notes."""
     out, heading, slide_open = [], "", False
-    for cell in nb.cells:
+    for cell in expand_notes(nb).cells:  # each cell's metadata notes as a notes cell after it
         if cell.cell_type == "markdown" and re.match(r"#{1,3}\s", cell.source.lstrip()):
             heading = cell.source.lstrip().splitlines()[0].lstrip("#").strip()
         if NOTES in tags(cell):
@@ -358,7 +360,7 @@ def build(notebooks: list[Path], out: Path, mode: str = "full", plan: Path = PLA
         missing = slides_without_notes(deck)
         if missing and not allow_missing_notes:
             raise RuntimeError(f"{len(missing)} slide(s) of the {variant}-minute deck have no speaker "
-                               f"notes (a markdown cell tagged 'notes' after the slide's cell): "
+                               f"notes (metadata 'speaker_notes' of the slide's cell): "
                                + "; ".join(repr(m) for m in missing))
         decks.append(write_deck(deck, out, name, lang))
     return decks

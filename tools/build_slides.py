@@ -16,7 +16,8 @@ each package's integrity hash) and are cached in ``build/slides-assets/``.
 
 Which cells start a slide comes from each cell's ``metadata.slideshow``,
 written by ``tools/add_slide_metadata.py``. nbval's ``# NBVAL_...`` marker
-lines are left out of the decks (the notebooks keep them).
+lines are left out of the decks (the notebooks keep them). A cell's speaker notes (its metadata
+``speaker_notes``, out of the students' sight: ``tools/self_study.py``) are the deck's notes (S).
 
 A deck's language (its ``<html lang>``, the index page, the lecture deck's own
 words) is the one the notebooks' first code cell sets
@@ -40,6 +41,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from d2l_birnn import i18n  # noqa: E402  (i18n imports neither MXNet nor d2l)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from self_study import expand_notes  # noqa: E402  (speaker notes kept in cell metadata)
 
 CACHE = ROOT / "build" / "slides-assets"
 TEMPLATE = "slides_template"  # tools/slides_template/
@@ -168,6 +171,7 @@ def build(notebooks: list[Path], out: Path) -> list[Path]:
     slides = exporter(lang)
     decks = []
     for notebook, nb in read.items():
+        nb = expand_notes(nb)  # the speaker notes kept in cell metadata, as reveal.js notes
         for cell in nb.cells:  # test markers are not for the audience
             if cell.cell_type == "code":
                 cell.source = NBVAL_MARKER.sub("", cell.source)
