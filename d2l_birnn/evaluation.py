@@ -151,7 +151,8 @@ def repetition_stats(text: str) -> dict[str, float]:
 # ---------------------------------------------------------------------------
 # Where in a training window the loss is: position 1..num_steps
 # ---------------------------------------------------------------------------
-def per_position_scores(net, batches, device, epochs: int = 1) -> dict:
+def per_position_scores(net, batches, device, epochs: int = 1,
+                        carry_state: bool | None = None) -> dict:
     """Accuracy and mean loss at each position of the training windows.
 
     ``batches``: an iterable of ``(X, Y)`` minibatches, each (batch_size,
@@ -160,6 +161,8 @@ def per_position_scores(net, batches, device, epochs: int = 1) -> dict:
     the start of each epoch, then carried from one minibatch to the next when
     ``batches.use_random_iter`` is false (sequential windows: row i of batch
     b + 1 continues row i of batch b), zero for every minibatch otherwise.
+    ``carry_state=True/False`` overrides that (False: every window starts
+    from the zero state, the backward direction's last position included).
 
     Returns ``{"accuracy": (num_steps,), "loss": (num_steps,), "windows": int}``:
     entry ``j`` scores the prediction of ``Y[:, j]`` (position ``j + 1`` of the
@@ -169,7 +172,7 @@ def per_position_scores(net, batches, device, epochs: int = 1) -> dict:
     import numpy as np
 
     positive_int("epochs", epochs)
-    carry = not getattr(batches, "use_random_iter", False)
+    carry = (not getattr(batches, "use_random_iter", False)) if carry_state is None else carry_state
     correct = loss = None
     windows = 0
     for _ in range(epochs):

@@ -96,6 +96,8 @@ def test_per_position_scores_find_the_leak_at_every_position_but_the_last(traine
     loader = d2l.SeqDataLoader(16, 35, corpus=corpus[:3000], vocab=vocab)
     bi = evaluation.per_position_scores(models[True], loader, DEVICE, epochs=2)
     uni = evaluation.per_position_scores(models[False], loader, DEVICE)
+    fresh = evaluation.per_position_scores(models[True], loader, DEVICE, carry_state=False)
+    assert fresh["accuracy"][:34].min() > 0.8 and fresh["windows"] == uni["windows"]
     assert bi["accuracy"].shape == bi["loss"].shape == (35,)
     assert bi["windows"] == 2 * uni["windows"] == 2 * 16 * ((3000 - 36) // 16 // 35)
     assert bi["accuracy"][:34].min() > 0.8          # x_{t+1} is in the window: copied
