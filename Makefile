@@ -182,3 +182,16 @@ slide-metadata: venv
 # Make every notebook's first code cell the text of tools/setup_cell.py.
 sync-setup-cell: venv
 	$(PY) tools/sync_setup_cell.py
+
+# The website (README, "The website"): one book per language from the committed notebooks, not
+# executed, into build/book/ (tools/build_book.py; skipped when nothing it reads changed). Its tools
+# live in their own environment, .venv-book (tools/book/requirements.txt), from PyPI only.
+BOOK_VENV := .venv-book
+.PHONY: book
+book: $(BOOK_VENV)/.installed
+	$(BOOK_VENV)/bin/python tools/build_book.py
+
+$(BOOK_VENV)/.installed: tools/book/requirements.txt
+	@test -x $(BOOK_VENV)/bin/python || $(PYTHON) -m venv $(BOOK_VENV)
+	$(BOOK_VENV)/bin/pip install --quiet --disable-pip-version-check -r tools/book/requirements.txt
+	@touch $@
