@@ -230,3 +230,15 @@ def test_default_notebooks_are_both_editions():
 def test_committed_notebooks(path):
     violations = checker.check_notebook(path)
     assert not violations, "\n".join(str(v) for v in violations)
+
+
+def test_numbers_in_speaker_notes_kept_in_metadata_are_checked(tmp_path):
+    """Speaker notes live in a cell's metadata (tools/self_study.py): their numbers are checked
+    as prose, and a violation says it is in the notes."""
+    printed = code("print(acc)", "accuracy 84.47")
+    printed["metadata"]["speaker_notes"] = "Say: 84.5% here, and 91.2% with more data."
+    found = problems(tmp_path, [printed, markdown("The model gets 84.5%.")])
+    assert [(v.cell, v.number) for v in found] == [(0, "91.2%")]
+    assert found[0].context.startswith("(speaker notes)")
+    printed["metadata"]["speaker_notes"] = "Say: 84.5% <!-- fact 91.2: a cited run -->, or 91.2%."
+    assert problems(tmp_path, [printed]) == []

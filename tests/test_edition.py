@@ -233,3 +233,75 @@ def test_the_real_edition_is_in_sync():
         pytest.skip(f"{zh.directory} does not exist yet (issue 15: `python tools/edition.py sync zh`)")
     problems = ed.check_edition(zh)
     assert not problems, "\n".join(problems)
+
+
+# ---------------------------------------------------------------------------
+# Speaker notes in cell metadata (tools/self_study.py): the edition's own, stamped
+# ---------------------------------------------------------------------------
+def add_source_notes(edition, notes: dict[str, str]) -> None:
+    path = edition.source_dir / "01_test.ipynb"
+    nb = read(path)
+    for cell_id, text in notes.items():
+        cell(nb, cell_id).metadata["speaker_notes"] = text
+    write(path, nb)
+
+
+def zh_cell(edition, cell_id):
+    return cell(read(edition.directory / "01_test.ipynb"), cell_id)
+
+
+def translate_notes(edition, texts: dict[str, str]) -> list[str]:
+    target = edition.directory / "01_test.ipynb"
+    nb = read(target)
+    for cell_id, text in texts.items():
+        cell(nb, cell_id).metadata["speaker_notes"] = text
+    write(target, nb)
+    return ed.stamp_notebook(edition, edition.source_dir / "01_test.ipynb")
+
+
+def test_sync_fills_missing_notes_untranslated_and_check_flags_them(edition):
+    add_source_notes(edition, {"md1": "Say: welcome.", "code1": "Say: it prints 2."})
+    notes = ed.sync_notebook(edition, edition.source_dir / "01_test.ipynb")
+    assert "cell md1: speaker notes untranslated" in notes
+    assert "cell code1: speaker notes untranslated" in notes
+    assert zh_cell(edition, "code1").metadata["speaker_notes"] == "Say: it prints 2."
+    translate(edition)
+    problems = ed.check_edition(edition)
+    assert any("cell md1: speaker notes untranslated" in p for p in problems)
+    assert any("cell code1: speaker notes untranslated" in p for p in problems)
+
+
+def test_translated_notes_are_stamped_kept_by_sync_and_go_stale(edition):
+    add_source_notes(edition, {"md1": "Say: welcome.", "code1": "Say: it prints 2."})
+    ed.sync_notebook(edition, edition.source_dir / "01_test.ipynb")
+    translate(edition)
+    lines = translate_notes(edition, {"md1": "讲：欢迎。", "code1": "讲：它打印 2。"})
+    assert "cell md1: notes stamped" in lines and "cell code1: notes stamped" in lines
+    assert ed.check_edition(edition) == []
+    # sync never overwrites a translation with English, not even after the English changed
+    add_source_notes(edition, {"code1": "Say: it prints 2, the sum."})
+    notes = ed.sync_notebook(edition, edition.source_dir / "01_test.ipynb")
+    assert notes == ["cell code1: speaker notes stale"]
+    assert zh_cell(edition, "code1").metadata["speaker_notes"] == "讲：它打印 2。"
+    assert zh_cell(edition, "md1").metadata["speaker_notes"] == "讲：欢迎。"
+    problems = ed.check_edition(edition)
+    assert len(problems) == 1 and "cell code1: speaker notes stale" in problems[0]
+    translate_notes(edition, {"code1": "讲：它打印 2，即和。"})
+    assert ed.check_edition(edition) == []
+
+
+def test_notes_still_english_are_not_stamped_and_extra_or_missing_notes_are_flagged(edition):
+    add_source_notes(edition, {"md2": "Say: H_t."})
+    target = edition.directory / "01_test.ipynb"
+    ed.sync_notebook(edition, edition.source_dir / "01_test.ipynb")
+    translate(edition)
+    assert ed.stamp_notebook(edition, edition.source_dir / "01_test.ipynb", ["md2"]) == [
+        "cell md2: notes not stamped, they are still the source's (translate them, or pass "
+        "--allow-identical)", "cell md2: stamped"]
+    nb = read(target)
+    del cell(nb, "md2").metadata["speaker_notes"]
+    cell(nb, "code2").metadata["speaker_notes"] = "多余的备注。"
+    write(target, nb)
+    problems = ed.check_edition(edition)
+    assert any("cell md2: speaker notes missing" in p for p in problems)
+    assert any("cell code2: speaker notes the source cell does not have" in p for p in problems)

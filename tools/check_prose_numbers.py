@@ -5,7 +5,8 @@
     python tools/check_prose_numbers.py notebooks/01_why_the_future_matters.ipynb
 
 Default notebooks: notebooks/*.ipynb and notebooks/zh/*.ipynb. The committed outputs are read,
-nothing is run. A number in a markdown cell passes when
+nothing is run. Speaker notes (a cell's metadata ``speaker_notes``) are checked as markdown and
+reported at their cell's index, marked "(speaker notes)". A number in a markdown cell passes when
 
 * it is printed by an output of the same notebook (stream, text, HTML table, markdown), allowing
   the prose's rounding: printed 84.47 may be written 84.5 or 84, 0.878 may be 0.88, 1.91x may
@@ -59,6 +60,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+NOTES_KEY = "speaker_notes"  # a cell's speaker notes (markdown in its metadata): checked too
 SMALL_INT = 10  # integers up to this one, without % or x, are ordinary language
 
 NUMBER = r"\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?(?:[eE][-+]?\d+)?"
@@ -558,6 +560,10 @@ def check_notebook(path: Path) -> list[Violation]:
         elif cell["cell_type"] == "code":
             violations += check_printed_pairs(index, per_cell[index], outputs)
             violations += check_full_values(index, cell, outputs)
+        notes = cell.get("metadata", {}).get(NOTES_KEY)
+        if notes:   # speaker notes kept in the cell's metadata (tools/self_study.py)
+            violations += [Violation(v.cell, v.number, v.reason, f"(speaker notes) {v.context}")
+                           for v in check_markdown_cell(index, {"source": notes}, outputs, nb_facts)]
     return violations
 
 

@@ -18,6 +18,13 @@ overridden type carry their own text and a stamp in their metadata::
                 "text_sha256": "<SHA-256 of this cell's text when it was stamped>"}
 
 ``status`` is "untranslated" for a cell that sync filled with the source text.
+
+Speaker notes (a cell's metadata ``speaker_notes``, tools/self_study.py) are always the
+edition's own text, whatever the axis: a derived cell keeps its translated notes, stamped the
+same way in ``speaker_notes_edition`` against the source cell's notes. ``sync`` never
+overwrites translated notes (it fills missing ones with the source's, marked untranslated);
+``check`` reports notes that are missing, extra, untranslated, unstamped or stale; ``stamp``
+stamps a cell's notes with its text.
 Every other cell is copied from the source, except the first code cell (the
 setup cell), which comes from the edition's template (tools/setup_cell.py).
 
@@ -49,6 +56,7 @@ from notebook_files import NOTEBOOKS, write_notebook  # noqa: E402
 
 MATTERING_METADATA = ("slideshow", "tags", "jupyter")
 STAMP_KEY = "edition"
+NOTES_KEY, NOTES_STAMP_KEY = "speaker_notes", "speaker_notes_edition"   # tools/self_study.py
 AXIS_CELL_TYPES = {"language": ("markdown",), "framework": ("code",)}
 
 
@@ -153,6 +161,27 @@ def _sync_copied(edition: Edition, nb, src, old) -> tuple:
     return cell, "copied"
 
 
+def _sync_notes(edition: Edition, src, old, cell) -> str | None:
+    """Give derived ``cell`` its speaker notes: the translation of ``old`` (kept, even when the
+    source's notes changed: then stale), else the source's, marked untranslated."""
+    english = src.metadata.get(NOTES_KEY)
+    had = old.metadata.get(NOTES_KEY) if old is not None else None
+    stamp = (old.metadata.get(NOTES_STAMP_KEY) or {}) if old is not None else {}
+    cell.metadata.pop(NOTES_KEY, None)
+    cell.metadata.pop(NOTES_STAMP_KEY, None)
+    if not english:
+        return "speaker notes removed (the source cell has none)" if had else None
+    untouched_copy = stamp.get("status") == "untranslated" and \
+        stamp.get("text_sha256") == sha256(had or "")
+    if had and not untouched_copy:
+        cell.metadata[NOTES_KEY], cell.metadata[NOTES_STAMP_KEY] = had, copy.deepcopy(stamp)
+        return "speaker notes stale" if stamp.get("source_sha256") != sha256(english) else None
+    cell.metadata[NOTES_KEY] = english
+    cell.metadata[NOTES_STAMP_KEY] = _stamp(edition, english, english, "untranslated")
+    fresh = untouched_copy and stamp.get("source_sha256") == sha256(english)
+    return None if fresh else "speaker notes untranslated"
+
+
 def sync_notebook(edition: Edition, source: Path, write: bool = True) -> list[str]:
     """Bring one derived notebook up to date with ``source``; returns what happened, per cell."""
     nb = _read(source)
@@ -170,8 +199,9 @@ def sync_notebook(edition: Edition, source: Path, write: bool = True) -> list[st
             cell.metadata.pop(key, None)
         cell.metadata.update(copy.deepcopy(_mattering(src)))
         cells.append(cell)
-        if note:
-            notes.append(f"cell {src.get('id')}: {note}")
+        for line in (note, _sync_notes(edition, src, old, cell)):
+            if line:
+                notes.append(f"cell {src.get('id')}: {line}")
     for cell_id, old in old_cells.items():
         if (old.metadata.get(STAMP_KEY) or {}).get("status") == "translated":
             notes.append(f"cell {cell_id}: removed (its source cell is gone; the translation "
@@ -212,6 +242,7 @@ def check_cells(edition: Edition, nb, derived) -> list[str]:
         if _mattering(src) != _mattering(der):
             problems.append(f"{where}: metadata differs ({_mattering(der)} vs source "
                             f"{_mattering(src)})")
+        problems += _check_notes(edition, src, der, where)
         if src.cell_type not in edition.overridden:
             if der.source != expected_copy(edition, nb, src):
                 problems.append(f"{where}: {src.cell_type} differs from the source")
@@ -229,6 +260,25 @@ def _check_stamp(edition: Edition, src, der, where: str) -> list[str]:
     if stamp["source_sha256"] != sha256(src.source):
         return [f"{where}: stale: the source text changed after this translation was stamped; "
                 f"update it from the source cell, then stamp it"]
+    return []
+
+
+def _check_notes(edition: Edition, src, der, where: str) -> list[str]:
+    """Problems of a derived cell's speaker notes against the source cell's."""
+    english, own = src.metadata.get(NOTES_KEY), der.metadata.get(NOTES_KEY)
+    if not english:
+        return [f"{where}: speaker notes the source cell does not have"] if own else []
+    if not own:
+        return [f"{where}: speaker notes missing: run `python tools/edition.py sync {edition.name}`"]
+    stamp = der.metadata.get(NOTES_STAMP_KEY) or {}
+    if "source_sha256" not in stamp:
+        return [f"{where}: speaker notes have no edition stamp: run `python tools/edition.py "
+                f"stamp {edition.name} ...`"]
+    if stamp.get("status") != "translated":
+        return [f"{where}: speaker notes untranslated"]
+    if stamp["source_sha256"] != sha256(english):
+        return [f"{where}: speaker notes stale: the source's notes changed after this translation "
+                f"was stamped; update them from the source cell's notes, then stamp them"]
     return []
 
 
@@ -265,6 +315,8 @@ def stamp_notebook(edition: Edition, source: Path, cell_ids=(), allow_identical=
     lines = []
     for der in derived.cells:
         src = by_id.get(der.get("id"))
+        if src is not None and der.metadata.get(NOTES_KEY) and src.metadata.get(NOTES_KEY):
+            lines += _stamp_notes(edition, src, der, cell_ids, allow_identical)
         if src is None or src.cell_type not in edition.overridden:
             continue
         stamp = der.metadata.get(STAMP_KEY) or {}
@@ -280,6 +332,19 @@ def stamp_notebook(edition: Edition, source: Path, cell_ids=(), allow_identical=
     if any(line.endswith("stamped") for line in lines):
         write_notebook(target, derived)
     return lines
+
+
+def _stamp_notes(edition: Edition, src, der, cell_ids, allow_identical: bool) -> list[str]:
+    """Stamp ``der``'s speaker notes against ``src``'s (if chosen, or edited since stamped)."""
+    own, english = der.metadata[NOTES_KEY], src.metadata[NOTES_KEY]
+    edited = (der.metadata.get(NOTES_STAMP_KEY) or {}).get("text_sha256") != sha256(own)
+    if cell_ids and der.get("id") not in cell_ids or not cell_ids and not edited:
+        return []
+    if own == english and not allow_identical:
+        return [f"cell {der.get('id')}: notes not stamped, they are still the source's "
+                f"(translate them, or pass --allow-identical)"]
+    der.metadata[NOTES_STAMP_KEY] = _stamp(edition, english, own, "translated")
+    return [f"cell {der.get('id')}: notes stamped"]
 
 
 # ---------------------------------------------------------------------------

@@ -5,8 +5,8 @@
 The glossary has one row per term: English, the Chinese that d2l-zh uses (and so
 this collection), where d2l-zh uses it, variants that are ruled out (``;``
 separated, e.g. 隐藏状态 for "hidden state") and a note. The zh texts checked:
-the markdown of notebooks/zh/*.ipynb, README.zh-CN.md, LECTURE.zh-CN.md and the Chinese side of
-the message catalogue (d2l_birnn/i18n.py). A quotation may keep the words it
+the markdown and speaker notes of notebooks/zh/*.ipynb, README.zh-CN.md, LECTURE.zh-CN.md and the
+Chinese side of the message catalogue (d2l_birnn/i18n.py). A quotation may keep the words it
 quotes (the study notes write 隐藏状态): text inside “…” or 「…」 and markdown
 blockquote lines (``> ...``) are not checked.
 """
@@ -84,16 +84,20 @@ def zh_texts(root: Path = ROOT):
 
 
 def notebook_texts(path: Path, root: Path = ROOT):
-    """(where, text) of each markdown cell of a notebook."""
+    """(where, text) of each markdown cell of a notebook, and of each cell's speaker notes (its
+    metadata ``speaker_notes``: tools/self_study.py)."""
     nb = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        name = path.relative_to(root)
+    except ValueError:   # a notebook outside the repository (tests)
+        name = path
     for cell in nb["cells"]:
         if cell["cell_type"] == "markdown":
             source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
-            try:
-                name = path.relative_to(root)
-            except ValueError:   # a notebook outside the repository (tests)
-                name = path
             yield f"{name} [cell {cell.get('id')}]", source
+        notes = cell.get("metadata", {}).get("speaker_notes")
+        if notes:
+            yield f"{name} [cell {cell.get('id')}, speaker notes]", notes
 
 
 def check(texts, terms: list[Term] | None = None) -> list[str]:

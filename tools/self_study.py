@@ -153,11 +153,9 @@ def _carry_stamp(cell, stamp: dict, english: str | None) -> None:
         return
     fresh = english is not None and stamp.get("source_sha256") in (
         sha256(f"{NOTES_HEADING}\n\n{english}"), sha256(english))
-    status = stamp.get("status") if fresh else "stale" if stamp.get("status") == "translated" \
-        else stamp.get("status", "untranslated")
-    cell.metadata[NOTES_STAMP_KEY] = {
-        "axis": stamp.get("axis", "language"), "status": status,
-        "source_sha256": sha256(english) if fresh else stamp.get("source_sha256", ""),
+    cell.metadata[NOTES_STAMP_KEY] = {   # not fresh: the old hash stays, so the check says stale
+        "axis": stamp.get("axis", "language"), "status": stamp.get("status", "untranslated"),
+        "source_sha256": sha256(repair_markers(english)) if fresh else stamp.get("source_sha256", ""),
         "text_sha256": sha256(notes_of(cell))}
 
 
@@ -179,7 +177,7 @@ def migrate_notes(nb, source_nb=None) -> list[str]:
         if not cells:
             raise ValueError(f"cell {cell.get('id')}: speaker notes before any cell: move them "
                              f"after the cell they belong to")
-        host, text = cells[-1], strip_heading(text_of(cell.source))
+        host, text = cells[-1], repair_markers(strip_heading(text_of(cell.source)))
         old = notes_of(host)
         host.metadata[NOTES_KEY] = f"{old}\n\n{text}" if old else text
         if source_nb is not None:
@@ -297,11 +295,13 @@ def source_notebook(path: Path, nb) -> Path | None:
 def migrate(nb, source_nb=None) -> list[str]:
     """Migrate one parsed notebook in place; one line per change."""
     lines = migrate_notes(nb, source_nb)
+    sources = {c.get("id"): text_of(c.source) for c in source_nb.cells} if source_nb else {}
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            repaired = repair_markers(text_of(cell.source))
-            if repaired != text_of(cell.source):
-                cell.source = repaired
+            old = text_of(cell.source)
+            cell.source = repair_markers(old)
+            _restamp(cell, old, sources.get(cell.get("id")))
+            if cell.source != old:
                 lines.append(f"cell {cell.get('id')}: marker joined onto the line before")
         if notes_of(cell) and repair_markers(notes_of(cell)) != notes_of(cell):
             cell.metadata[NOTES_KEY] = repair_markers(notes_of(cell))
@@ -309,6 +309,17 @@ def migrate(nb, source_nb=None) -> list[str]:
     if nb.metadata.pop("widgets", None) is not None:
         lines.append("metadata.widgets removed (no saved widget state)")
     return lines
+
+
+def _restamp(cell, old_text: str, source_text: str | None) -> None:
+    """A translation stamped against the source's text keeps its stamp when the repair of
+    markers changes (only the line breaks of) the source's text or its own."""
+    stamp = cell.metadata.get("edition")
+    if not stamp or source_text is None or stamp.get("source_sha256") != sha256(source_text):
+        return
+    stamp["source_sha256"] = sha256(repair_markers(source_text))
+    if stamp.get("text_sha256") == sha256(old_text):
+        stamp["text_sha256"] = sha256(text_of(cell.source))
 
 
 def migrate_paths(paths: list[Path], check: bool = False, log=print) -> int:
