@@ -104,7 +104,7 @@ def train_epoch_ch8(net, train_iter, loss, updater, device, use_random_iter: boo
             loss_sum = loss_sum + l.detach() * y.numel()
         else:
             grad_clipping(net, 1)
-            loss_sum += float(l) * y.numel()
+            loss_sum += float(l.detach()) * y.numel()  # d2l: float() in its Accumulator
         updater.step()
         num_tokens += y.numel()
     if num_tokens == 0:
