@@ -268,6 +268,8 @@ def build(root: Path, out: Path, force: bool = False, quiet: bool = True) -> Non
                "-d", str(src_root / f"doctrees-{lang}"), str(stage_dir), str(out / lang)]
         if quiet:
             cmd.append("-q")
+        for stale in (out / lang, src_root / f"doctrees-{lang}"):  # pages of removed notebooks go
+            shutil.rmtree(stale, ignore_errors=True)
         env = dict(os.environ, BOOK_SITE=str(stage_dir / "_book.json"))
         subprocess.run(cmd, check=True, env=env)
         for src, dst in books[lang].items():  # the committed notebook, for download

@@ -85,7 +85,25 @@ def on_page_context(app: Sphinx, pagename: str, templatename: str, context: dict
         context["body"] = toolbar(site, pagename, context["pathto"]) + body
 
 
+def _chinese_search_language():
+    """Sphinx 9.0's zh search writes ``window.Stemmer = ChineseStemmer`` after the English
+    stemmer it ships for Latin words, and ChineseStemmer does not exist (a script error on the
+    search page). The same language, with the stemmer's code inlined under its real name."""
+    from sphinx.search import _MINIFIED_JS_PATH
+    from sphinx.search.zh import SearchChinese
+
+    class BookChinese(SearchChinese):
+        js_stemmer_rawcode = ""
+        js_stemmer_code = "\n".join((
+            (_MINIFIED_JS_PATH / "base-stemmer.js").read_text(encoding="utf-8"),
+            (_MINIFIED_JS_PATH / SearchChinese.js_stemmer_rawcode).read_text(encoding="utf-8"),
+            "window.Stemmer = EnglishStemmer;"))
+
+    return BookChinese
+
+
 def setup(app: Sphinx) -> dict:
+    app.add_search_language(_chinese_search_language())
     app.add_config_value("book_site", {}, "html")  # conf.py: the manifest build_book.py wrote
     app.connect("html-page-context", on_page_context)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
