@@ -1,0 +1,44 @@
+"""One package, two editions: importing one never imports the other framework (fresh processes)."""
+
+import subprocess
+import sys
+
+import pytest
+
+
+def _loaded(code: str) -> set[str]:
+    out = subprocess.run([sys.executable, "-c", code + "; import sys; print(' '.join(sys.modules))"],
+                         capture_output=True, text=True, check=True, timeout=300).stdout
+    return set(out.split())
+
+
+def test_the_pytorch_edition_never_imports_mxnet():
+    pytest.importorskip("torch")
+    loaded = _loaded("from d2l_birnn import torch as d2l; import torch; from torch import nn; "
+                     "d2l.set_seed(0); it, vocab = d2l.load_data_time_machine(4, 5, max_tokens=200); "
+                     "net = d2l.RNNModel(nn.LSTM(len(vocab), 4), len(vocab)); "
+                     "d2l.train_ch8(net, it, vocab, 1, 1, d2l.try_gpu(), plot=False, verbose=False); "
+                     "d2l.BiRNNScratch(3, 2)(torch.zeros(2, 1, 3))")
+    assert "d2l_birnn.torch" in loaded and "torch" in loaded
+    assert not {"mxnet", "d2l", "torchvision"} & loaded
+
+
+def test_the_mxnet_edition_never_imports_pytorch():
+    pytest.importorskip("mxnet")
+    loaded = _loaded("import d2l_birnn as d2l; from mxnet.gluon import rnn; from mxnet import npx; "
+                     "npx.set_np(); d2l.set_seed(0); it, vocab = d2l.load_data_time_machine(4, 5, "
+                     "max_tokens=200); net = d2l.RNNModel(rnn.LSTM(4), len(vocab)); "
+                     "d2l.train_ch8(net, it, vocab, 1, 1, d2l.try_gpu(), plot=False, verbose=False); "
+                     "d2l.BiRNNScratch")
+    assert "mxnet" in loaded
+    assert not {"torch", "d2l_birnn.torch"} & loaded
+
+
+def test_the_editions_sit_in_their_own_folders():
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parents[1] / "d2l_birnn"
+    assert (package / "torch" / "__init__.py").is_file()
+    for path in (package / "torch").glob("*.py"):
+        assert "import mxnet" not in path.read_text(encoding="utf-8"), path
+        assert "from mxnet" not in path.read_text(encoding="utf-8"), path
