@@ -144,6 +144,35 @@ class TwoWayLSTM(nn.Block):
                 p.set_data(match[0].data())
 
 
+def tagger_logits(tagger, ids, lengths=None):
+    """Logits ``(N, T, V)`` of a bidirectional ``tasks.TokenTagger`` on a padded batch ``ids`` (N, T).
+
+    Without ``lengths``: the tagger as it is (its fused layer reads the padding).
+    With ``lengths``: the same weights in a :class:`TwoWayLSTM` that reverses
+    each sequence within its length, so every real position gets what it would
+    get alone.
+    """
+    if not getattr(tagger, "bidirectional", False):
+        raise ValueError("tagger must be a bidirectional tasks.TokenTagger")
+    if lengths is None:
+        return tagger(mnp.array(ids))
+    two_way = TwoWayLSTM(tagger.num_hiddens, tagger.embedding.weight.shape[1])
+    two_way.initialize()
+    two_way.copy_from_fused(tagger.lstm)
+    emb = tagger.embedding(mnp.array(ids).T)                         # (T, N, e)
+    return mnp.transpose(tagger.dense(two_way(emb, lengths)), (1, 0, 2))
+
+
+def positions_reading_padding(lengths, T: int | None = None) -> int:
+    """How many real positions of a batch padded to ``T`` (default: the longest) get a
+    backward state that has read padding in a fused layer: every position of every
+    sequence shorter than ``T``."""
+    lengths = np.asarray(lengths, dtype=np.int64)
+    T = int(lengths.max()) if T is None else T
+    lengths = _check_lengths(lengths, T)
+    return int(lengths[lengths < T].sum())
+
+
 def run_each_alone(net, X, lengths):
     """The reference: ``net`` on every sequence of ``X`` (T, N, e) alone, unpadded, re-padded
     with zeros to (T, N, out): what a batched run must equal."""
@@ -157,5 +186,6 @@ def run_each_alone(net, X, lengths):
     return mnp.concatenate(columns, axis=1)
 
 
-__all__ = ["TwoWayLSTM", "length_mask", "masked_mean", "pad_batch", "reverse_index",
-           "reverse_within_lengths", "run_each_alone", "token_cross_entropy"]
+__all__ = ["TwoWayLSTM", "length_mask", "masked_mean", "pad_batch", "positions_reading_padding",
+           "reverse_index", "reverse_within_lengths", "run_each_alone", "tagger_logits",
+           "token_cross_entropy"]

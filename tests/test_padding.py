@@ -125,3 +125,27 @@ def test_copy_from_fused_refuses_other_layers():
     gru.initialize()
     with pytest.raises(ValueError, match="one-layer bidirectional"):
         two_way.copy_from_fused(gru)
+
+
+def test_tagger_logits_with_lengths_equal_each_sequence_alone():
+    from d2l_birnn import tasks
+
+    mx.random.seed(5)
+    tagger = tasks.TokenTagger(9, 9, 6, bidirectional=True)
+    tagger.initialize(mx.init.Uniform(0.3))
+    ids, lengths = padding.pad_batch([[2, 3, 4, 5, 6], [7, 8], [3, 3, 3]], pad_id=0)
+    fixed = padding.tagger_logits(tagger, ids, lengths).asnumpy()
+    naive = padding.tagger_logits(tagger, ids).asnumpy()
+    for n, L in enumerate(lengths):
+        alone = tagger(mnp.array(ids[n:n + 1, :L])).asnumpy()[0]
+        np.testing.assert_allclose(fixed[n, :L], alone, atol=TOLERANCE)
+        if L < ids.shape[1]:
+            assert np.abs(naive[n, :L] - alone).max() > 1e-4
+    with pytest.raises(ValueError, match="bidirectional"):
+        padding.tagger_logits(tasks.TokenTagger(9, 9, 6, bidirectional=False), ids, lengths)
+
+
+def test_positions_reading_padding():
+    assert padding.positions_reading_padding([3, 5, 9]) == 8
+    assert padding.positions_reading_padding([4, 4]) == 0
+    assert padding.positions_reading_padding([2, 4], T=6) == 6
