@@ -168,9 +168,14 @@ EXERCISES = {e.id: e for e in [
         "A 3-layer bidirectional RNN reads T = 100 steps. How many sequential cell evaluations "
         "must happen before its first output o_1 exists?",
         "number", expected=_first_output_steps, rel_tol=0,
-        hint="layer 1's backward chain must reach t = 1 before layer 2 can start at its end",
-        explanation="300 = L x T: each layer's backward chain runs over all T steps before the "
-                    "next layer's can start (a one-way 3-layer RNN: 3)."),
+        hint="layer 2's backward chain starts at t = T, where it needs layer 1's forward state at T; "
+             "follow the chain back from o_1 and count the steps in each layer",
+        explanation="300 = L x T, along a path that alternates direction: o_1 needs layer 3's backward "
+                    "chain from t = T down to 1 (100 steps); it starts at T, where it needs layer 2's "
+                    "forward state at T, so layer 2's whole forward chain from t = 1 (100 steps); that "
+                    "starts at t = 1, where it needs layer 1's backward state at 1, the end of layer 1's "
+                    "backward chain from T (100 steps). (A one-way 3-layer RNN: 3; "
+                    "cost.chain_lengths(100, True, 3)['first_output'] counts it.)"),
 ]}
 
 

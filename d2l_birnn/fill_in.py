@@ -25,7 +25,8 @@ from .i18n import msg
 FILL_IN_MARGIN = 10
 #: Blanks scored in quick mode (a seeded sample); full mode scores every one.
 QUICK_BLANKS = 1000
-#: The start of every English result line; the rest is ``<model>: both sides X%, left only Y%``
+#: The start of every English result line; the rest is ``<model>: both sides X%, left only Y%;
+#: context ...; size ...``
 #: (catalogue key ``fill_in.line``; ``D2L_BIRNN_LANG=zh`` prints its Chinese form).
 FILL_IN_PREFIX = msg("fill_in.line", lang="en").split("{model}")[0]
 
@@ -78,16 +79,92 @@ def score_fill_in(probs, truth) -> dict[str, float]:
     return {"accuracy": float((probs.argmax(axis=1) == truth).mean()), "cross_entropy": bits}
 
 
-def fill_in_line(model: str, both: float, left: float) -> str:
-    """``'fill-in, held-out text: <model>: both sides 84.5%, left only 59.6%'`` (catalogue ``fill_in.line``).
+class Spread(NamedTuple):
+    """Mean, lowest and highest of one result over ``runs`` runs (seeds)."""
 
-    ``both``/``left``: accuracies (fractions) with context on both sides and
-    on the left only. ``model`` must not contain ``':'`` (the line is parsed).
+    mean: float
+    low: float
+    high: float
+    runs: int
+
+
+def seed_spread(values) -> Spread:
+    """The :class:`Spread` of ``values`` (one result per seed, shape (S,), S >= 1)."""
+    values = np.asarray(values, dtype=float).ravel()
+    if len(values) == 0 or not np.isfinite(values).all():
+        raise ValueError(f"need one finite result per run (seed), got {values.tolist()!r}")
+    return Spread(float(values.mean()), float(values.min()), float(values.max()), len(values))
+
+
+def accuracy_text(accuracy) -> str:
+    """An accuracy (fraction) as the result line shows it, with its spread over runs.
+
+    A number: a deterministic result, ``'84.5%'``. A sequence of one result per
+    seed: one seed gives ``'53.1% (one run)'``; several give the mean and the
+    range, ``'61.4% (3 seeds: 60.8-62.0%)'``.
+    """
+    if np.ndim(accuracy) == 0:
+        return msg("fill_in.acc", acc=100 * float(accuracy))
+    spread = seed_spread(accuracy)
+    if spread.runs == 1:
+        return msg("fill_in.acc_one_run", acc=100 * spread.mean)
+    return msg("fill_in.acc_seeds", acc=100 * spread.mean, n=spread.runs, low=100 * spread.low,
+               high=100 * spread.high)
+
+
+def context_text(both: int | None, left: int | None) -> str:
+    """What each model reads around a blank: ``'8+8 characters vs 8 characters'``.
+
+    ``both``: characters on each side for the two-sided model, ``left``: characters
+    before the blank for the left-only model; ``None`` means all of the held-out
+    text (both sides) or all of it before the blank (left only), as in the HMM.
+    """
+    for name, n in (("both", both), ("left", left)):
+        if n is not None and (not isinstance(n, (int, np.integer)) or n < 1):
+            raise ValueError(f"{name} must be a positive number of characters or None (all), got {n!r}")
+    return msg("fill_in.context",
+               both=msg("fill_in.context.all_both") if both is None else msg("fill_in.context.both", n=both),
+               left=msg("fill_in.context.all_left") if left is None else msg("fill_in.context.left", n=left))
+
+
+def size_text(both: int, left: int, unit: str = "parameters") -> str:
+    """The size of the two-sided and the left-only model: ``'15,901 vs 16,029 parameters'``.
+
+    ``unit``: ``'parameters'`` (numbers the model learns) or ``'counts'`` (the
+    nonzero counts a count model stores, :func:`count_model_size`).
+    """
+    if unit not in ("parameters", "counts"):
+        raise ValueError(f"unit must be 'parameters' or 'counts', got {unit!r}")
+    return msg(f"fill_in.size.{unit}", both=int(both), left=int(left))
+
+
+def count_model_size(filler) -> int:
+    """Nonzero (context, character) counts an ``ngram.CountFiller`` stores, over all
+    the levels of its backoff chain: the count model's size."""
+    tables = getattr(filler, "_tables", None)
+    if not tables:
+        raise ValueError("count_model_size needs a fitted ngram.CountFiller (call fit(train_ids))")
+    return int(sum(len(table.counts) for table in tables))
+
+
+def fill_in_line(model: str, both, left, *, context: tuple, size: tuple, unit: str = "parameters") -> str:
+    """The one result line every notebook prints (catalogue ``fill_in.line``), e.g.
+
+    ``'fill-in, held-out text: HMM, k=30 states: both sides 53.1% (one run), left only
+    35.8% (one run); context the whole text vs all text before; size 1,800 vs 1,800 parameters'``.
+
+    ``both``/``left``: accuracies (fractions) with context on both sides and on the
+    left only; a number, or one per seed (see :func:`accuracy_text`).
+    ``context``: ``(both, left)`` for :func:`context_text`; ``size``: ``(both, left)``
+    model sizes for :func:`size_text` in ``unit``. ``model`` must not contain
+    ``':'`` (the line is parsed by ``tools/fill_in_table.py``).
     """
     if ":" in model or "：" in model:
         raise ValueError(f"model name {model!r} must not contain ':' (the line is parsed)")
-    return msg("fill_in.line", model=model, both=100 * both, left=100 * left)
+    return msg("fill_in.line", model=model, both=accuracy_text(both), left=accuracy_text(left),
+               context=context_text(*context), size=size_text(*size, unit=unit))
 
 
-__all__ = ["FILL_IN_MARGIN", "FILL_IN_PREFIX", "QUICK_BLANKS", "FillInTask", "fill_in_line", "fill_in_task",
-           "score_fill_in"]
+__all__ = ["FILL_IN_MARGIN", "FILL_IN_PREFIX", "QUICK_BLANKS", "FillInTask", "Spread", "accuracy_text",
+           "context_text", "count_model_size", "fill_in_line", "fill_in_task", "score_fill_in", "seed_spread",
+           "size_text"]

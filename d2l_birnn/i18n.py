@@ -113,8 +113,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "pretrained.no_history": ("no training history recorded", "没有记录训练历史"),
     "pretrained.quick": ("quick mode: {name!r} is not compared with the shipped 500-epoch model",
                          "快速模式：{name!r} 不与随附的 500 个迭代周期的模型比较"),
-    "fill_in.line": ("fill-in, held-out text: {model}: both sides {both:.1f}%, left only {left:.1f}%",
-                     "填空，留出文本：{model}：两侧 {both:.1f}%，仅左侧 {left:.1f}%"),
+    "fill_in.line": ("fill-in, held-out text: {model}: both sides {both}, left only {left}; "
+                     "context {context}; size {size}",
+                     "填空，留出文本：{model}：两侧 {both}，仅左侧 {left}；上下文 {context}；规模 {size}"),
+    "fill_in.acc": ("{acc:.1f}%", "{acc:.1f}%"),
+    "fill_in.acc_one_run": ("{acc:.1f}% (one run)", "{acc:.1f}%（一次运行）"),
+    "fill_in.acc_seeds": ("{acc:.1f}% ({n} seeds: {low:.1f}-{high:.1f}%)",
+                          "{acc:.1f}%（{n} 个种子：{low:.1f}–{high:.1f}%）"),
+    "fill_in.context": ("{both} vs {left}", "{both} 对 {left}"),
+    "fill_in.context.both": ("{n}+{n} characters", "{n}+{n} 个字符"),
+    "fill_in.context.left": ("{n} characters", "{n} 个字符"),
+    "fill_in.context.all_both": ("the whole text", "整段文本"),
+    "fill_in.context.all_left": ("all text before", "前面的全部文本"),
+    "fill_in.size.parameters": ("{both:,} vs {left:,} parameters", "{both:,} 对 {left:,} 个参数"),
+    "fill_in.size.counts": ("{both:,} vs {left:,} stored counts", "{both:,} 对 {left:,} 个存储的计数"),
     "pretrained.compare": ("this run vs the shipped {name!r} ({saved}): perplexity on the training "
                            "corpus {mine:.4f} vs {theirs:.4f} (difference {diff:+.4f}); greedy "
                            "predictions {verdict}",
@@ -183,6 +195,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "nb01.fill.fewest_bits": ("fewest bits: left-only {left:.2f} at n={n_left}; "
                               "two-sided {two:.2f} at n={n_two}",
                               "比特数最少：仅左侧 n={n_left} 时 {left:.2f}；两侧 n={n_two} 时 {two:.2f}"),
+    "nb01.fill.line_model": ("counts with Witten-Bell backoff", "计数，Witten-Bell 回退"),
     "nb01.fill.same_context": ("same number of context characters (4): left-only n=4 {left:.1%} vs "
                                "two-sided n=2 {two:.1%}, {gap:.1f} points more",
                                "上下文字符数相同（4 个）：仅左侧 n=4 时 {left:.1%}，两侧 n=2 时 {two:.1%}，"
@@ -235,6 +248,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "nb02.fill.bits": ("bits per character", "每个字符的比特数"),
     "nb02.fill.count": ("{n:,} held-out characters, each blanked on its own",
                         "{n:,} 个留出字符，每次单独挖空其中一个"),
+    "nb02.fill.line_model": ("HMM, k={k} states, fitted by EM", "隐马尔可夫模型，k={k} 个状态，EM 拟合"),
     "nb02.fill.both_accuracy": ("accuracy from both sides", "两侧上下文的精度"),
     "nb02.trellis.blank": ("blank", "空位"),
     "nb02.trellis.no_widgets": ("ipywidgets is not installed: the static figure above is the explorer "
@@ -276,10 +290,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                         "留出文本：最后 {test_share:.0%}（{test:,} 个字符）"),
     "nb03.task.shapes": ("inputs {X} = (T, n, V) | labels {y}", "输入 {X} = (T, n, V) | 标签 {y}"),
     "nb03.train.blanks": ("held-out blanks scored: {n:,}", "评分所用的留出文本空位数：{n:,}"),
-    "nb03.train.result": ("{name}: {params:,} parameters, {steps} steps in {seconds:.0f} s, "
-                          "held-out accuracy {acc:.3f}",
-                          "{name}：{params:,} 个参数，{steps} 步，用时 {seconds:.0f} 秒，"
-                          "留出文本上的精度 {acc:.3f}"),
+    "nb03.train.result": ("seed {seed}, {name}: {h} hidden units, {params:,} parameters, {steps} steps in "
+                          "{seconds:.0f} s, held-out accuracy {acc:.1%}",
+                          "种子 {seed}，{name}：{h} 个隐藏单元，{params:,} 个参数，{steps} 步，用时 "
+                          "{seconds:.0f} 秒，留出文本上的精度 {acc:.1%}"),
+    "nb03.train.spread": ("{name}: held-out accuracy {acc}", "{name}：留出文本上的精度 {acc}"),
+    "nb03.fill.line_model": ("tanh RNNs, one layer", "tanh 循环神经网络，单层"),
     "nb03.train.baseline": ("always guessing the most frequent character {char!r}: {acc:.3f}",
                             "总是猜最常见的字符 {char!r}：{acc:.3f}"),
     "nb03.train.uniform": ("uniform guessing over the V = {V} tokens: cross-entropy log V = {uniform:.2f}",
@@ -403,9 +419,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "nb05.fill.data": ("training: {n:,} sequences of {seq_len} characters; held out: {m:,} windows "
                        "of {w}",
                        "训练：{n:,} 个序列，每个 {seq_len} 个字符；留出：{m:,} 个窗口，每个 {w} 个字符"),
-    "nb05.fill.trained": ("{name}: trained in {seconds:.0f} s, training loss {loss:.3f}",
-                          "{name}：训练用时 {seconds:.0f} 秒，训练损失 {loss:.3f}"),
-    "nb05.fill.line_model": ("LSTMs, {width} characters a side", "LSTM，每侧 {width} 个字符"),
+    "nb05.fill.trained": ("seed {seed}, {name}: trained in {seconds:.0f} s, training loss {loss:.3f}",
+                          "种子 {seed}，{name}：训练用时 {seconds:.0f} 秒，训练损失 {loss:.3f}"),
+    "nb05.fill.line_model": ("LSTMs, one layer", "LSTM，单层"),
     "nb05.tag.data": ("{n:,} training rows of {tag_len} letters, {m:,} held out; {pct:.1f}% of "
                       "held-out letters end a word",
                       "{n:,} 行训练数据，每行 {tag_len} 个字母，{m:,} 行留出；留出文本中 {pct:.1f}% "
@@ -416,10 +432,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "nb05.tag.always_no": ('always "not the last letter": {acc:.1f}%',
                            "总是回答“不是词尾”：{acc:.1f}%"),
     "nb05.tag.truth": ("truth", "真实值"),
-    "nb05.probe.result": ("{name}: encoding of {size} numbers, mean probe accuracy {acc:.1f}% over "
-                          "{n:,} held-out passages of {length} characters",
-                          "{name}：编码含 {size} 个数，在 {n:,} 个长度为 {length} 个字符的留出段落上"
-                          "的平均探测精度 {acc:.1f}%"),
+    "nb05.probe.result": ("seed {seed}, {name}: encoding of {size} numbers, mean probe accuracy {acc:.1f}% "
+                          "over {n:,} held-out passages of {length} characters",
+                          "种子 {seed}，{name}：编码含 {size} 个数，在 {n:,} 个长度为 {length} 个字符的"
+                          "留出段落上的平均探测精度 {acc:.1f}%"),
+    "nb05.probe.spread": ("{name}: mean probe accuracy {acc}", "{name}：平均探测精度 {acc}"),
     # The five claims of the notes' summary (【总结】): English translated from the notes, Chinese
     # quoted from the notes word for word (their punctuation too).
     "nb05.claims.1": ("A bidirectional RNN uses information from the reverse time direction "
@@ -451,12 +468,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "count models run here with {width} characters a side (those of "
         "`01_why_the_future_matters.ipynb`): {left_counts:.1f}% of hidden characters from the left "
         "alone, {two_counts:.1f}% from both sides; the BiLSTM fills a hidden character "
-        "{bi:.1f}% of the time, an LSTM with about as many parameters {uni:.1f}%; word ends tagged "
-        "{tag_bi:.1f}% vs {tag_uni:.1f}%.",
+        "{bi:.1f}% of the time, an LSTM with about as many parameters {uni:.1f}% (means of {seeds} "
+        "seeds); word ends tagged {tag_bi:.1f}% vs {tag_uni:.1f}% (one run).",
         "在本笔记本中以每侧 {width} 个字符运行的计数模型（即 `01_why_the_future_matters.ipynb` "
         "中的模型）：仅用左侧能填对 {left_counts:.1f}% 的被隐藏字符，用两侧能填对 "
         "{two_counts:.1f}%；双向 LSTM 填对被隐藏字符的比例为 {bi:.1f}%，参数量大致相同的 LSTM 为 "
-        "{uni:.1f}%；词尾标注 {tag_bi:.1f}% 对 {tag_uni:.1f}%。"),
+        "{uni:.1f}%（{seeds} 个种子的均值）；词尾标注 {tag_bi:.1f}% 对 {tag_uni:.1f}%（一次运行）。"),
     "nb05.claims.where3": (
         r"`02_hmm_forward_backward.ipynb`: the HMM's forward messages $\pi_t$ and backward "
         r"messages $\rho_t$, checked against brute force, and the fill-in "
@@ -471,12 +488,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "nb05.claims.where4": (
         "Applications 1-3 here (filling {bi:.1f}% vs {uni:.1f}%; tagging {tag_bi:.1f}% vs "
         "{tag_uni:.1f}%; encodings that keep both ends of a passage: mean probe accuracy "
-        "{probe_bi:.1f}% vs {probe_uni:.1f}%). Not for predicting the future: "
+        "{probe_bi:.1f}% vs {probe_uni:.1f}%; filling and probe: means of {seeds} seeds). Not for "
+        "predicting the future: "
         "`04_bilstm_gluon.ipynb` runs the notes' code, a BiLSTM language model whose training "
         "perplexity falls close to 1 because it reads the answer from the future, yet it generates "
         "repetitions such as \"erererer\".",
         "本笔记本的应用 1-3（填空 {bi:.1f}% 对 {uni:.1f}%；标注 {tag_bi:.1f}% 对 {tag_uni:.1f}%；"
-        "编码保留段落的两端：平均探测精度 {probe_bi:.1f}% 对 {probe_uni:.1f}%）。不用于预测未来："
+        "编码保留段落的两端：平均探测精度 {probe_bi:.1f}% 对 {probe_uni:.1f}%；填空与探测为 {seeds} 个种子的均值）。"
+        "不用于预测未来："
         "`04_bilstm_gluon.ipynb` 运行笔记中的代码，一个双向 LSTM 语言模型，它的训练困惑度降到接近 1，"
         "因为它从未来读取答案，但它生成的是“erererer”这样的重复。"),
     "nb05.claims.where5": (
@@ -514,8 +533,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                             "一个任务，四类模型：在留出文本中填空"),
     "lecture.default_title": ("Bidirectional recurrent neural networks", "双向循环神经网络"),
     "lecture.default_notes": ("Lesson plan: {plan}.", "教案：{plan}。"),
-    "lecture.table.columns": ("family | notebook | model | both sides | left only | gain from the right",
-                              "模型类别 | 笔记本 | 模型 | 两侧 | 仅左侧 | 看到右侧带来的提升"),
+    "lecture.table.columns": ("family | notebook | model | context (both sides vs left only) | "
+                              "size (both sides vs left only) | both sides | left only | gain from the right",
+                              "模型类别 | 笔记本 | 模型 | 上下文（两侧对仅左侧） | "
+                              "规模（两侧对仅左侧） | 两侧 | 仅左侧 | 看到右侧带来的提升"),
     "lecture.table.gain": ("{gain:+.1f} points", "{gain:+.1f} 个百分点"),
     "lecture.table.none": ("(no results yet)", "（尚无结果）"),
     "lecture.table.missing": ("Not measured yet: {names} print no line `{line}`.",

@@ -116,3 +116,17 @@ def test_flops_of_the_notes_model():
     assert cost.lstm_flops_per_token(28, 256, 2, True, training=False) == 2 * macs
     uni = cost.lstm_flops_per_token(28, 256, 2, False)
     assert 2.5 < cost.lstm_flops_per_token(28, 256, 2, True) / uni < 2.8  # more than 2x
+
+
+@pytest.mark.parametrize("layers", [1, 2, 3, 4])
+def test_the_critical_path_to_the_first_output_alternates_direction(layers):
+    # o_1 of a deep BiRNN waits for L x T cell evaluations (exercise 05.1: 3 x 100 = 300). The path
+    # alternates direction: layer l+1's backward chain starts at T, where it needs layer l's FORWARD
+    # state at T, which needs layer l's whole forward chain from step 1, which needs layer l-1's
+    # backward state at 1... So the longest path into o_1 starts at x_T (top layer backward, the
+    # layer below forward, ...) with an odd number of layers, and at x_1 with an even number.
+    T = 12
+    L = cost.gradient_path_lengths(T, True, layers)
+    assert cost.chain_lengths(100, True, layers)["first_output"] == 100 * layers
+    assert L[0].max() == layers * T
+    assert int(L[0].argmax()) == (T - 1 if layers % 2 else 0)

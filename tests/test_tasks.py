@@ -223,3 +223,35 @@ def test_position_probe_reads_back_a_perfect_encoding():
     assert tasks.label_accuracy(probe, Z, P) > 0.99
     with pytest.raises(ValueError, match="num_positions must be a positive int"):
         tasks.PositionProbe(0, 3)
+
+
+# ---------------------------------------------------------------------------
+# Sizes and seeds of a fair comparison
+# ---------------------------------------------------------------------------
+def test_closest_hidden_size_matches_a_scratch_birnn():
+    bi = d2l.BiRNNScratch(29, 64, 29).num_parameters()
+    def uni(h):
+        return d2l.BiRNNScratch(29, h, 29, bidirectional=False).num_parameters()
+
+    h = tasks.closest_hidden_size(uni, bi)
+    counts = {g: uni(g) for g in (h - 1, h, h + 1)}
+    assert abs(counts[h] - bi) <= min(abs(counts[h - 1] - bi), abs(counts[h + 1] - bi))
+    assert tasks.closest_hidden_size(lambda h: 10 * h, 25) == 2, "a tie goes to the smaller size"
+    assert tasks.closest_hidden_size(lambda h: 10 * h, 3) == 1
+    with pytest.raises(ValueError, match="raise limit"):
+        tasks.closest_hidden_size(lambda h: h, 100, limit=10)
+
+
+def test_over_seeds_seeds_every_run_and_reports_it():
+    seen = []
+    results = tasks.over_seeds(lambda seed: {"seed": seed, "draw": float(onp.random.rand())},
+                               seeds=(0, 1, 0 + 2), report=lambda seed, r: seen.append(seed))
+    assert seen == [0, 1, 2] and tasks.per_seed(results, "seed") == [0, 1, 2]
+    again = tasks.over_seeds(lambda seed: {"draw": float(onp.random.rand())}, seeds=(1,))
+    assert again[0]["draw"] == results[1]["draw"], "set_seed(seed) before each run: reproducible"
+    assert len(set(tasks.per_seed(results, "draw"))) == 3
+    assert len(tasks.SEEDS) >= 3
+    with pytest.raises(ValueError, match="distinct non-negative ints"):
+        tasks.over_seeds(lambda seed: seed, seeds=(0, 0))
+    with pytest.raises(KeyError, match="'accuracy' is not a result"):
+        tasks.per_seed(results, "accuracy")

@@ -8,8 +8,13 @@ the same blanks of the same held-out text and print, in their committed
 outputs, lines in one format (``d2l_birnn.fill_in.fill_in_line``, catalogue key
 ``fill_in.line``; the Chinese edition's form is read too):
 
-    fill-in, held-out text: <model>: both sides X%, left only Y%
-    填空，留出文本：<model>：两侧 X%，仅左侧 Y%
+    fill-in, held-out text: <model>: both sides X%, left only Y%; context <C>; size <S>
+    填空，留出文本：<model>：两侧 X%，仅左侧 Y%；上下文 <C>；规模 <S>
+
+An accuracy may carry its spread over runs in brackets, e.g. ``61.4% (3 seeds:
+60.8-62.0%)`` or ``53.1% (one run)``; ``<C>`` says how much text each model
+reads around a blank and ``<S>`` how large each model is (two-sided vs left-only),
+because the rows differ in both and a reader must see it.
 
 This tool reads those lines from the notebooks' committed outputs (it runs
 nothing) and writes one table between the markers
@@ -51,7 +56,9 @@ def line_pattern(template: str) -> str:
     """A regex for the lines ``template`` (a ``fill_in.line`` catalogue text) prints.
 
     Literal text is matched as it is; ``{model}`` is a name without a colon
-    (ASCII or full-width) and ``{both}``/``{left}`` are numbers.
+    (ASCII or full-width); ``{both}``/``{left}`` are a percentage, optionally
+    followed by a note in brackets (its spread over runs); ``{context}`` and
+    ``{size}`` are text without a semicolon.
     """
     parts = []
     for literal, field, _, _ in string.Formatter().parse(template):
@@ -59,7 +66,9 @@ def line_pattern(template: str) -> str:
         if field == "model":
             parts.append(r"(?P<model>[^:：\n]+)")
         elif field in ("both", "left"):
-            parts.append(rf"(?P<{field}>{NUMBER})")
+            parts.append(rf"(?P<{field}>{NUMBER})%(?P<{field}_note> ?[(（][^)）\n]*[)）])?")
+        elif field in ("context", "size"):
+            parts.append(rf"(?P<{field}>[^;；\n]+)")
         elif field is not None:
             raise ValueError(f"unexpected field {{{field}}} in the fill_in.line template {template!r}")
     return "".join(parts)
@@ -89,9 +98,9 @@ def plan_language(plan: Path) -> str:
 
 
 def line_example(lang: str) -> str:
-    """The ``fill_in.line`` form with placeholders: ``... <model>: both sides X%, left only Y%``."""
+    """The ``fill_in.line`` form with placeholders: ``... <model>: both sides X%, left only Y%; ...``."""
     template = CATALOGUE["fill_in.line"][LANGUAGES.index(lang)]
-    names = {"model": "<model>", "both": "X", "left": "Y"}
+    names = {"model": "<model>", "both": "X%", "left": "Y%", "context": "<C>", "size": "<S>"}
     return "".join(literal + (names[field] if field else "")
                    for literal, field, _, _ in string.Formatter().parse(template))
 
@@ -121,20 +130,25 @@ def collect(notebooks: list[Path], lang: str = "en") -> tuple[list[dict], list[s
         number = path.name[:2]
         for m in found:
             family = text(FAMILIES[number], lang) if number in FAMILIES else "?"
-            rows.append({"family": family, "notebook": path.stem,
-                         "model": m["model"].strip(), "both": float(m["both"]), "left": float(m["left"])})
+            rows.append({"family": family, "notebook": path.stem, "model": m["model"].strip(),
+                         "both": float(m["both"]), "left": float(m["left"]),
+                         "both_note": (m["both_note"] or "").strip(),
+                         "left_note": (m["left_note"] or "").strip(),
+                         "context": m["context"].strip(), "size": m["size"].strip()})
     return rows, missing
 
 
 def render(rows: list[dict], missing: list[str], lang: str = "en") -> str:
     """The Markdown table (and a note on what is missing) in ``lang``, without the markers."""
-    lines = [f"| {text('lecture.table.columns', lang)} |", "|---|---|---|---:|---:|---:|"]
+    lines = [f"| {text('lecture.table.columns', lang)} |", "|---|---|---|---|---|---:|---:|---:|"]
     for r in rows:
         gain = text("lecture.table.gain", lang, gain=r["both"] - r["left"])
-        lines.append(f"| {r['family']} | {r['notebook'][:2]} | {r['model']} | {r['both']:.1f}% | "
-                     f"{r['left']:.1f}% | {gain} |")
+        both, left = (f"{r[side]:.1f}%" + ("" if r[f"{side}_note"].startswith("（") or not r[f"{side}_note"]
+                                           else " ") + r[f"{side}_note"] for side in ("both", "left"))
+        lines.append(f"| {r['family']} | {r['notebook'][:2]} | {r['model']} | {r['context']} | {r['size']} | "
+                     f"{both} | {left} | {gain} |")
     if not rows:
-        lines.append(f"| {text('lecture.table.none', lang)} | | | | | |")
+        lines.append(f"| {text('lecture.table.none', lang)} | | | | | | | |")
     table = "\n".join(lines) + "\n"
     if missing:
         names = ", ".join(missing)

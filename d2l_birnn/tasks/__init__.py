@@ -20,8 +20,9 @@ unidirectional hidden size with the same number of parameters as a
 bidirectional model.
 
 The package is split by job: :mod:`.datasets` builds the data, :mod:`.models`
-holds the Gluon models and :mod:`.training` trains and applies them; each name
-is also available as ``tasks.NAME``.
+holds the Gluon models, :mod:`.training` trains and applies them and
+:mod:`.seeds` repeats a comparison over seeds; each name is also available as
+``tasks.NAME``.
 """
 
 from .datasets import MASK, char_vocab, cut_rows, half_passages, join_words, masked_windows, word_end_tags
@@ -30,12 +31,15 @@ from .models import (
                        PositionProbe,
                        SequenceClassifier,
                        TokenTagger,
+                       closest_hidden_size,
                        matching_hidden_size,
                        model_parameter_count,
 )
+from .seeds import SEEDS, over_seeds, per_seed
 from .training import cosine_similarity, encode_passages, fit, label_accuracy, predict_labels
 
-__all__ = ["BlankFiller", "MASK", "PositionProbe", "SequenceClassifier", "TokenTagger",
-           "char_vocab", "cosine_similarity", "cut_rows", "encode_passages", "fit",
+__all__ = ["BlankFiller", "MASK", "PositionProbe", "SEEDS", "SequenceClassifier", "TokenTagger",
+           "char_vocab", "closest_hidden_size", "cosine_similarity", "cut_rows", "encode_passages", "fit",
            "half_passages", "join_words", "label_accuracy", "masked_windows",
-           "matching_hidden_size", "model_parameter_count", "predict_labels", "word_end_tags"]
+           "matching_hidden_size", "model_parameter_count", "over_seeds", "per_seed", "predict_labels",
+           "word_end_tags"]

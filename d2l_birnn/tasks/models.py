@@ -33,6 +33,27 @@ def matching_hidden_size(num_hiddens: int, vocab_size: int, num_outputs: int,
                                                        embed_size) - target))
 
 
+def closest_hidden_size(count, target: int, limit: int = 4096) -> int:
+    """The hidden size ``h`` whose parameter count ``count(h)`` is closest to ``target``.
+
+    ``count``: a function of the hidden size that grows with it, e.g.
+    ``lambda h: d2l.BiRNNScratch(V, h, V, bidirectional=False).num_parameters()``,
+    to give a unidirectional model as many parameters as a bidirectional one
+    (``target``). Searches ``h`` = 1, 2, ... up to ``limit``; on a tie the smaller ``h``.
+    """
+    positive_int("target", target)
+    previous = None
+    for h in range(1, limit + 1):
+        n = count(h)
+        if n >= target:
+            if previous is not None and target - previous <= n - target:
+                return h - 1
+            return h
+        previous = n
+    raise ValueError(f"no hidden size up to {limit} reaches {target:,} parameters "
+                     f"(count({limit}) = {previous:,}); raise limit")
+
+
 class _Recurrent(nn.HybridBlock):
     """Embedding and one LSTM layer; subclasses choose what the dense layer reads."""
 
