@@ -37,9 +37,12 @@ $(VENV)/.kernel: $(VENV)/.installed
 data: venv
 	$(PY) -m d2l_birnn fetch $(if $(DATA_SOURCE),--from $(DATA_SOURCE))
 
+# JupyterLab serves the repository root and opens notebooks/, so the notebooks' links to
+# ../REFERENCES.md and ../LECTURE.md work (tests/test_links.py starts it the same way: LAB_ARGS).
 # JupyterLab refuses to run as root unless told; containers often run as root.
+LAB_ARGS := --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks
 lab: setup
-	$(VENV)/bin/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
+	$(VENV)/bin/jupyter lab $(LAB_ARGS) $(if $(filter 0,$(shell id -u)),--allow-root)
 
 lint: venv
 	$(PY) -m ruff check d2l_birnn tests tools benchmarks

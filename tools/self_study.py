@@ -4,6 +4,7 @@ change the rendering, figures that show untrusted, no stale widget state (issue 
     python tools/self_study.py migrate [NOTEBOOK ...]          # rewrite in place (idempotent)
     python tools/self_study.py migrate --check [NOTEBOOK ...]  # exit 1 if a notebook needs it
     python tools/self_study.py check [NOTEBOOK ...]            # every check below; exit 1 if any
+    python tools/self_study.py widget-cells [NOTEBOOK ...]     # 01's and 02's widget cells (by id)
 
 Default notebooks: notebooks/*.ipynb, notebooks/zh/*.ipynb, notebooks/pytorch/*.ipynb and
 notebooks/zh/pytorch/*.ipynb (those that exist).
@@ -344,6 +345,48 @@ def migrate_paths(paths: list[Path], check: bool = False, log=print) -> int:
     return needed
 
 
+# The interactive cells of notebooks 01 and 02, by cell id: their logic lives in
+# d2l_birnn/widgets.py (one-line messages for wrong input, sliders two to a row at a fixed
+# figure size, a one-line hint as the widget's static form). ``widget-cells`` writes them.
+WIDGET_CELLS = {
+    "b5d2e1df": """\
+from d2l_birnn.widgets import blank_guesser_box
+
+# A text box (press Enter to guess) and a slider for the number of guesses; a sentence without
+# exactly one _ gets a one-line message. Without ipywidgets it shows the example once.
+blank_guesser_box(show_guesses, 'the psychologist _ at the machine')""",
+    "e2ecd619": """\
+from d2l_birnn.widgets import trellis_sliders
+
+
+def trellis_figure(k=3, T=10, blank=5, seed=18):
+    \"\"\"The trellis of a random HMM with k states; blank: the position to fill in, 1..T.\"\"\"
+    model = HMM.random(k, 4, rng=seed, concentration=0.5)   # peaked rows: clearer messages
+    _, xs = model.sample(T, rng=seed + 1)
+    fig = plotting.draw_hmm_trellis(model, xs, blank=blank - 1, symbols=symbols)  # a Python index
+    plt.close(fig)   # shown once, through the display handle that the sliders update
+    return fig
+
+
+# The static figure, then (with ipywidgets and a live kernel) sliders that redraw it in place at
+# the same size; the blank's slider runs from 1 to T.
+sliders = trellis_sliders(trellis_figure, {'k': 3, 'T': 10, 'blank': 5, 'seed': 18},
+                          {'k': (2, 6), 'T': (3, 16), 'blank': (1, 16), 'seed': (0, 20)},
+                          {'blank': msg('nb02.trellis.blank')})""",
+}
+
+
+def replace_widget_cells(nb) -> list[str]:
+    """Give the interactive cells (by id) their :data:`WIDGET_CELLS` source, outputs cleared."""
+    lines = []
+    for cell in nb.cells:
+        new = WIDGET_CELLS.get(cell.get("id"))
+        if cell.cell_type == "code" and new is not None and text_of(cell.source) != new:
+            cell.source, cell.outputs, cell.execution_count = new, [], None
+            lines.append(f"cell {cell.get('id')}: the widget cell's new source (run the notebook)")
+    return lines
+
+
 def problems(nb) -> list[str]:
     """Every self-study problem of one notebook."""
     visible = [f"cell {i} ({c.get('id')}): visible speaker notes: run `python tools/self_study.py "
@@ -359,11 +402,22 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--check", action="store_true", help="write nothing; exit 1 if any needs it")
     p = sub.add_parser("check", help="visible notes, markers, figures, widget state; exit 1 if any")
     p.add_argument("notebooks", nargs="*", type=Path)
+    p = sub.add_parser("widget-cells", help="write the interactive cells of 01 and 02 (by id)")
+    p.add_argument("notebooks", nargs="*", type=Path)
     args = parser.parse_args(argv)
     paths = args.notebooks or default_notebooks()
     missing = [p for p in paths if not Path(p).exists()]
     if missing:
         parser.error(f"no such notebook: {', '.join(map(str, missing))}")
+    if args.command == "widget-cells":
+        for path in paths:
+            nb = read(path)
+            lines = replace_widget_cells(nb)
+            for line in lines:
+                print(f"{path}: {line}")
+            if lines:
+                write(path, nb)
+        return 0
     if args.command == "migrate":
         needed = migrate_paths(paths, check=args.check)
         if args.check and needed:
