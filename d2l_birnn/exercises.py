@@ -109,6 +109,43 @@ def _first_output_steps() -> int:
     return chain_lengths(100, bidirectional=True, num_layers=3)["first_output"]
 
 
+# Notebook 06 (bidirectional models done right)
+EX06_LEFT, EX06_RIGHT = (0.6, 0.3, 0.1), (0.2, 0.2, 0.6)   # P(e), P(a), P(o) of the two LMs
+EX06_LENGTHS = (3, 5, 9)
+
+
+def _combined_o() -> float:
+    import numpy as np
+
+    from .two_sided import combine_predictions
+
+    return float(combine_predictions(np.array([EX06_LEFT]), np.array([EX06_RIGHT]))[0, 2])
+
+
+def _positions_reading_padding() -> int:
+    from .padding import positions_reading_padding
+
+    return positions_reading_padding(EX06_LENGTHS)
+
+
+def _viterbi_step_cases() -> list:
+    """delta_2(j) = max over h_1 of log P(h_1, h_2 = j, x_1, x_2), from the package's path scores."""
+    import numpy as np
+
+    from .hmm import HMM
+
+    rng = np.random.default_rng(11)
+    cases = []
+    for k, V in ((2, 3), (3, 4), (4, 2)):
+        hmm = HMM.random(k, V, rng)
+        x = rng.integers(0, V, size=2)
+        delta1 = np.log(hmm.start) + np.log(hmm.emit[:, x[0]])
+        delta2 = np.array([max(hmm.path_log_probability([i, j], x) for i in range(k))
+                           for j in range(k)])
+        cases.append(((delta1, np.log(hmm.trans), np.log(hmm.emit[:, x[1]])), delta2))
+    return cases
+
+
 EXERCISES = {e.id: e for e in [
     Exercise(
         "01.1", "01, Section 2 (Measured: filling blanks in held-out text)",
@@ -178,6 +215,39 @@ EXERCISES = {e.id: e for e in [
                     "cost.chain_lengths(100, True, 3)['first_output'] counts it.)"),
 ]}
 
+    Exercise(
+        "06.1", "06, Section 1 (Two language models, trained separately)",
+        "For a blank, the forward LM gives P(e), P(a), P(o) = 0.6, 0.3, 0.1 and the backward LM "
+        "gives 0.2, 0.2, 0.6 (nothing else has any probability). Combined as a product, "
+        "renormalised: what probability does 'o' get?",
+        "number", expected=_combined_o, rel_tol=1e-6,
+        hint="multiply the two distributions entry by entry, then divide by the sum of the "
+             "three products",
+        explanation="0.25: the products are 0.12, 0.06, 0.06 (sum 0.24); 'o' gets 0.06 / 0.24. "
+                    "Each LM alone prefers another letter ('e' and 'o'); together 'e' wins, "
+                    "with 0.5."),
+    Exercise(
+        "06.2", "06, Section 2 (Variable-length batches)",
+        "Three sequences of lengths 3, 5 and 9 are padded at the end to 9 and read by a fused "
+        "bidirectional layer that ignores their lengths. At how many real (non-pad) positions "
+        "has the backward state read padding?",
+        "number", expected=_positions_reading_padding, rel_tol=0,
+        hint="the backward direction starts at position 9 of every row: which real positions "
+             "come after a pad in its reading order?",
+        explanation="8: every position of the two shorter sequences (3 + 5); the backward "
+                    "recursion reaches each of them only after reading the pads behind it. The "
+                    "sequence of length 9 has no padding."),
+    Exercise(
+        "06.3", "06, Section 3 (Decoding: Viterbi beside forward-backward)",
+        "Write viterbi_step(delta, log_A, log_b) that returns delta_{t+1}(j) = max_i "
+        "[delta_t(i) + log A[i, j]] + log b[j], where delta is (k,), log_A is (k, k) and "
+        "log_b[j] = log P(x_{t+1} | j) is (k,). One line of NumPy.",
+        "function", cases=_viterbi_step_cases,
+        hint="add delta as a column to log_A (delta[:, None] + log_A), take the max over the "
+             "previous state (which axis?), then add log_b",
+        explanation="def viterbi_step(delta, log_A, log_b): return (delta[:, None] + "
+                    "log_A).max(axis=0) + log_b. The forward step of 02.1 with sum replaced "
+                    "by max and products by sums of logs; O(k**2) per step."),
 
 def _get(exercise_id: str) -> Exercise:
     if exercise_id not in EXERCISES:

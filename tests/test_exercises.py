@@ -23,6 +23,9 @@ RIGHT = {
     "04.1": " Worse ",
     "04.2": 1024 * 512,
     "05.1": 300,
+    "06.1": 0.06 / (0.12 + 0.06 + 0.06),
+    "06.2": 3 + 5,
+    "06.3": lambda delta, log_A, log_b: (delta[:, None] + log_A).max(axis=0) + log_b,
 }
 WRONG = {
     "01.1": 28 ** 4,
@@ -32,6 +35,9 @@ WRONG = {
     "04.1": "better",
     "04.2": 1024 * 256,
     "05.1": 100,
+    "06.1": 0.1,
+    "06.2": 3 + 5 + 9,
+    "06.3": lambda delta, log_A, log_b: (delta[:, None] + log_A).max(axis=1) + log_b,
 }
 
 
