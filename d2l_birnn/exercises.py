@@ -213,8 +213,6 @@ EXERCISES = {e.id: e for e in [
                     "starts at t = 1, where it needs layer 1's backward state at 1, the end of layer 1's "
                     "backward chain from T (100 steps). (A one-way 3-layer RNN: 3; "
                     "cost.chain_lengths(100, True, 3)['first_output'] counts it.)"),
-]}
-
     Exercise(
         "06.1", "06, Section 1 (Two language models, trained separately)",
         "For a blank, the forward LM gives P(e), P(a), P(o) = 0.6, 0.3, 0.1 and the backward LM "
@@ -248,6 +246,8 @@ EXERCISES = {e.id: e for e in [
         explanation="def viterbi_step(delta, log_A, log_b): return (delta[:, None] + "
                     "log_A).max(axis=0) + log_b. The forward step of 02.1 with sum replaced "
                     "by max and products by sums of logs; O(k**2) per step."),
+]}
+
 
 def _get(exercise_id: str) -> Exercise:
     if exercise_id not in EXERCISES:
