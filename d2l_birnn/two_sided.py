@@ -136,10 +136,11 @@ def combine_predictions(p_left, p_right, prior=None) -> np.ndarray:
     product = p_left * p_right
     if prior is not None:
         prior = np.asarray(prior, dtype=float)
-        if prior.shape != p_left.shape[1:] or np.any(prior <= 0):
-            raise ValueError(f"prior must be a positive (V,) = {p_left.shape[1:]} vector, "
-                             f"got shape {prior.shape}")
-        product = product / prior
+        if prior.shape != p_left.shape[1:] or np.any(prior < 0) or not np.any(prior > 0):
+            raise ValueError(f"prior must be a (V,) = {p_left.shape[1:]} vector of "
+                             f"probabilities, not all 0, got {prior!r}")
+        # a token the prior never gives (e.g. <mask>) cannot be the blank: probability 0
+        product = np.where(prior > 0, product / np.where(prior > 0, prior, 1), 0.0)
     return product / product.sum(axis=1, keepdims=True)
 
 

@@ -31,8 +31,12 @@ def test_combine_predictions_is_a_renormalised_product():
     np.testing.assert_allclose(got, want / want.sum())
     with pytest.raises(ValueError, match=r"\(P, V\)"):
         two_sided.combine_predictions(left, right[0])
-    with pytest.raises(ValueError, match="positive"):
-        two_sided.combine_predictions(left, right, [1.0, 0.0, 1.0])
+    np.testing.assert_allclose(two_sided.combine_predictions(left, right, [0.5, 0.0, 0.5]),
+                               [[2 / 3, 0, 1 / 3]])
+    with pytest.raises(ValueError, match="not all 0"):
+        two_sided.combine_predictions(left, right, [0.0, 0.0, 0.0])
+    with pytest.raises(ValueError, match=r"\(V,\)"):
+        two_sided.combine_predictions(left, right, [1.0, 0.0])
 
 
 def test_mask_tokens_masks_and_weights_the_same_positions():
