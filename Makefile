@@ -59,7 +59,7 @@ test: setup lint $(if $(filter 1,$(NEW_PYTHON)),,compat-envs) browser cjk-font
 test-core: setup cjk-font
 	D2L_BIRNN_QUICK=1 $(PY) -m pytest tests notebooks --nbval-lax --nbval-current-env \
 		--ignore=tests/test_browser.py --ignore=tests/test_slides.py --ignore=tests/test_lecture.py \
-		--ignore=tests/test_lecture_live.py --durations=0 -q
+		--ignore=tests/test_lecture_live.py --ignore=tests/test_jupyterlab_run_all.py --durations=0 -q
 
 # Re-run every notebook (and notebooks/zh's, if any) in full mode and save the outputs in place
 # (long: see README). A cell
@@ -177,6 +177,14 @@ slides: venv
 	$(PY) tools/build_slides.py --out slides
 	$(if $(wildcard notebooks/zh/[0-9]*.ipynb),$(PY) tools/build_slides.py --out slides/zh \
 		$(wildcard notebooks/zh/[0-9]*.ipynb))
+
+# Self-study (issue 23): speaker notes into cell metadata, markers repaired, no saved widget state
+# (idempotent), then check every notebook (no visible notes, markers render as if absent, PNG
+# figures, no widget state). Run it after re-running notebooks: nbconvert saves widget state.
+.PHONY: self-study
+self-study: venv
+	$(PY) tools/self_study.py migrate
+	$(PY) tools/self_study.py check
 
 # Slide types of every cell by rule (idempotent; touches only cell metadata).
 slide-metadata: venv
