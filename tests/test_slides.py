@@ -300,3 +300,14 @@ def test_deck_runs_offline_in_chromium(decks, tmp_path):
     assert not errors, errors
     assert leaves == expected_slides(nb) > 1
     assert current, "the right arrow key did not move to the second slide"
+
+
+def test_speaker_notes_in_cell_metadata_become_the_decks_notes(tmp_path):
+    """Notes kept in a cell's metadata (tools/self_study.py) are reveal.js notes of its slide."""
+    nb = lecture()
+    slide = next(c for c in nb.cells if c.metadata.get("slideshow", {}).get("slide_type") == "slide")
+    slide.metadata["speaker_notes"] = "Say: the metadata notes reach the deck."
+    nbformat.write(nb, tmp_path / "97_notes.ipynb")
+    [deck] = build_slides.build([tmp_path / "97_notes.ipynb"], tmp_path / "out")
+    notes = re.findall(r'<aside class="notes">(.*?)</aside>', deck.read_text(encoding="utf-8"), re.S)
+    assert any("Say: the metadata notes reach the deck." in n and "Speaker notes." in n for n in notes)
