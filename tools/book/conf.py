@@ -30,7 +30,8 @@ if LANG == "zh":
     html_search_options = {"dict": str(Path(__file__).resolve().parent / "jieba_terms.txt")}
 
 extensions = ["myst_nb", "book_ext"]
-exclude_patterns = ["_build", "_static_build", "_static_site", "_files", "_book.json", "**/.ipynb_checkpoints"]
+exclude_patterns = ["_build", "_static_build", "_static_site", "_files", "_book.json",
+                    "**/.ipynb_checkpoints"]
 
 # The committed outputs are the page: nothing is executed.
 nb_execution_mode = "off"

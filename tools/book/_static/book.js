@@ -29,17 +29,23 @@
       link.setAttribute("href", base);
     }
   }, true);
-  function arrive() {
-    var params = new URLSearchParams(window.location.search);
-    var index = parseInt(params.get("section"), 10);
+  // The section the URL names: its id, else its position (?section=N).
+  function target() {
     var id = decodeURIComponent(window.location.hash.slice(1));
-    if (id && document.getElementById(id)) return;
+    if (id && document.getElementById(id)) return document.getElementById(id);
+    var index = parseInt(new URLSearchParams(window.location.search).get("section"), 10);
     var all = sections();
-    if (!isNaN(index) && index >= 0 && index < all.length) all[index].scrollIntoView();
+    return !isNaN(index) && index >= 0 && index < all.length ? all[index] : null;
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", arrive);
-  } else {
+  // Go there at once, and again once MathJax has typeset the page (which moves everything).
+  function arrive() {
+    var el = target();
+    if (el) el.scrollIntoView({ behavior: "instant" });
+  }
+  window.addEventListener("load", function () {
     arrive();
-  }
+    if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+      MathJax.startup.promise.then(arrive);
+    }
+  });
 })();
