@@ -94,6 +94,8 @@ def test_links_point_to_pages_of_the_right_book():
     text = "[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://x)"
     assert en.rewrite(text, "README.md", "index.md") == \
         "[![Open In Colab](_static_site/colab-badge.svg)](https://x)"
+    assert en.rewrite("the table)\n<!-- fact 1.5: x -->. So", "README.md", "index.md") == \
+        "the table). So"
     assert en.rewrite("[![Binder](https://mybinder.org/b.svg)](https://y)", "README.md",
                       "index.md") == "[Binder](https://y)"
 
@@ -310,6 +312,10 @@ def _search(page, url: str) -> list[str]:
     page.goto(url, wait_until="load")
     page.wait_for_selector("#search-results p.search-summary, #search-results .search-summary",
                            timeout=20000)
+    summaries = page.eval_on_selector_all("#search-results .search-summary",
+                                          "ps => ps.map(p => p.textContent)")
+    toolbar_words = ("Download .ipynb", "下载 .ipynb", "English", "简体中文")
+    assert not [s for s in summaries if any(w in s[:60] for w in toolbar_words)], summaries
     return page.eval_on_selector_all("#search-results ul.search li a",
                                      "links => links.map(a => a.href.split('#')[0])")
 
@@ -373,14 +379,14 @@ def test_framework_switch_keeps_the_section(two_frameworks, browser):
         assert count >= 4
         index = count // 2
         section_id = _nth_section_heading_visible(page, index)
-        page.click(".book-toolbar .book-fw a:has-text('PyTorch')")
+        page.click(".book-toolbar .book-fw a[data-fw=pytorch]")
         page.wait_for_load_state("load")
         assert urlsplit(page.url).path.endswith(f"/{lang}/notebooks/pytorch/{stem}.html")
         assert unquote(urlsplit(page.url).fragment) == section_id
         page.wait_for_function(IN_VIEW, arg=section_id, timeout=5000)
         # and back, from another section
         back_id = _nth_section_heading_visible(page, index + 1)
-        page.click(".book-toolbar .book-fw a:has-text('MXNet')")
+        page.click(".book-toolbar .book-fw a[data-fw=mxnet]")
         page.wait_for_load_state("load")
         assert urlsplit(page.url).path.endswith(f"/{lang}/notebooks/{stem}.html")
         assert unquote(urlsplit(page.url).fragment) == back_id

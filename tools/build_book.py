@@ -48,6 +48,7 @@ WIDGET_NOTE = {
     "en": "Interactive control: open this notebook in Jupyter or Colab (badge at the top) to use it.",
     "zh": "交互控件：在 Jupyter 或 Colab 中打开本笔记本（页首的徽章）即可使用。",
 }
+COMMENT = re.compile(r"[ \t]*\n?[ \t]*<!--.*?-->", re.S)
 LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(([^()\s]+)\)")
 
 
@@ -115,6 +116,9 @@ class Linker:
         return f"{GITHUB}/{kind}/main/{repo_path}{frag}"
 
     def rewrite(self, text: str, src: str, dst: str) -> str:
+        # HTML comments (the prose-number markers) say nothing to a reader; one that starts a line
+        # would turn the rest of its paragraph into a raw HTML block.
+        text = COMMENT.sub("", text)
         badge = posixpath.relpath("_static_site/colab-badge.svg", posixpath.dirname(dst) or ".")
 
         def one(match: re.Match) -> str:

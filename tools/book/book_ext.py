@@ -27,23 +27,28 @@ def _framework(docname: str) -> tuple[str, str] | None:
     return None
 
 
-def _link(href: str, text: str, current: bool, cls: str, **data: str) -> str:
+def _link(href: str, text: str, current: bool, cls: str, css_text: bool = False, **data: str) -> str:
+    """A switch item. With ``css_text`` its words are drawn by CSS (``data-label``), so that they
+    stay out of the page's text: Sphinx's search shows the start of a page's text as its summary."""
+    label = html.escape(text)
+    inner, attrs = ("", f' data-label="{label}" aria-label="{label}"') if css_text else (label, "")
+    attrs += "".join(f' data-{k}="{html.escape(v)}"' for k, v in data.items())
     if current:
-        return f'<span class="{cls} current" aria-current="page">{html.escape(text)}</span>'
-    attrs = "".join(f' data-{k}="{html.escape(v)}"' for k, v in data.items())
-    return f'<a class="{cls}" href="{html.escape(href)}"{attrs}>{html.escape(text)}</a>'
+        return f'<span class="{cls} current" aria-current="page"{attrs}>{inner}</span>'
+    return f'<a class="{cls}" href="{html.escape(href)}"{attrs}>{inner}</a>'
 
 
-def language_switch(site: dict, docname: str) -> str:
+def language_switch(site: dict, docname: str, css_text: bool = False) -> str:
     up = "../" * (docname.count("/") + 1)
     items = []
     for lang, name in LANG_NAMES.items():
         pages = site["langs"].get(lang, [])
         target = docname if (docname in pages or docname in ("search", "genindex")) else "index"
         items.append(_link(f"{up}{lang}/{target}.html", name, lang == site["lang"], "book-lang-link",
-                           keep="section"))
+                           css_text, keep="section"))
     label = LABELS[site["lang"]]["lang"]
-    return f'<span class="book-lang" role="group" aria-label="{label}">{" | ".join(items)}</span>'
+    sep = "" if css_text else " | "
+    return f'<span class="book-lang" role="group" aria-label="{label}">{sep.join(items)}</span>'
 
 
 def framework_switch(site: dict, docname: str) -> str:
@@ -57,23 +62,25 @@ def framework_switch(site: dict, docname: str) -> str:
         target = folder + here[1]
         if target not in pages:
             continue
-        items.append(_link(f"{up}{target}.html", name, fw == here[0], "book-fw-link", keep="section"))
+        items.append(_link(f"{up}{target}.html", name, fw == here[0], "book-fw-link", True,
+                           keep="section", fw=fw))
     if len(items) < 2:
         return ""
     label = LABELS[site["lang"]]["fw"]
-    return f'<span class="book-fw" role="group" aria-label="{label}">{" | ".join(items)}</span>'
+    return f'<span class="book-fw" role="group" aria-label="{label}">{"".join(items)}</span>'
 
 
 def toolbar(site: dict, docname: str, pathto) -> str:
     labels = LABELS[site["lang"]]
-    parts = [language_switch(site, docname), framework_switch(site, docname)]
+    parts = [language_switch(site, docname, True), framework_switch(site, docname)]
     page = site["pages"].get(docname)
     if page and page["notebook"]:
         badge = pathto("_static/colab-badge.svg", 1)
         name = page["repo"].rsplit("/", 1)[1]
         parts.append(f'<a class="book-colab" href="{site["colab"]}{page["repo"]}">'
                      f'<img src="{badge}" alt="{labels["colab"]}" width="117" height="20"></a>')
-        parts.append(f'<a class="book-download" href="{name}" download>{labels["download"]}</a>')
+        parts.append(f'<a class="book-download" href="{name}" download data-label="{labels["download"]}"'
+                     f' aria-label="{labels["download"]}"></a>')
     return '<div class="book-toolbar">' + "".join(p for p in parts if p) + "</div>"
 
 
