@@ -305,3 +305,14 @@ def test_notes_still_english_are_not_stamped_and_extra_or_missing_notes_are_flag
     problems = ed.check_edition(edition)
     assert any("cell md2: speaker notes missing" in p for p in problems)
     assert any("cell code2: speaker notes the source cell does not have" in p for p in problems)
+
+
+def test_a_framework_edition_copies_the_notes(tmp_path):
+    source = tmp_path / "notebooks"
+    make_source(source / "01_test.ipynb")
+    edition = ed.Edition("pt", "framework", source, source / "pytorch")
+    add_source_notes(edition, {"code1": "Say: it prints 2."})
+    ed.sync_notebook(edition, source / "01_test.ipynb")
+    assert cell(read(source / "pytorch" / "01_test.ipynb"), "code1").metadata["speaker_notes"] == \
+        "Say: it prints 2."
+    assert not [p for p in ed.check_edition(edition) if "speaker notes" in p]

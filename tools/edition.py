@@ -19,9 +19,9 @@ overridden type carry their own text and a stamp in their metadata::
 
 ``status`` is "untranslated" for a cell that sync filled with the source text.
 
-Speaker notes (a cell's metadata ``speaker_notes``, tools/self_study.py) are always the
-edition's own text, whatever the axis: a derived cell keeps its translated notes, stamped the
-same way in ``speaker_notes_edition`` against the source cell's notes. ``sync`` never
+Speaker notes (a cell's metadata ``speaker_notes``, tools/self_study.py) follow the markdown:
+in a language edition a derived cell keeps its translated notes, stamped the same way in
+``speaker_notes_edition`` against the source cell's notes (a framework edition copies them). ``sync`` never
 overwrites translated notes (it fills missing ones with the source's, marked untranslated);
 ``check`` reports notes that are missing, extra, untranslated, unstamped or stale; ``stamp``
 stamps a cell's notes with its text.
@@ -171,6 +171,9 @@ def _sync_notes(edition: Edition, src, old, cell) -> str | None:
     cell.metadata.pop(NOTES_STAMP_KEY, None)
     if not english:
         return "speaker notes removed (the source cell has none)" if had else None
+    if "markdown" not in edition.overridden:   # a framework edition: the source's words, copied
+        cell.metadata[NOTES_KEY] = english
+        return None if had == english else "speaker notes copied"
     untouched_copy = stamp.get("status") == "untranslated" and \
         stamp.get("text_sha256") == sha256(had or "")
     if had and not untouched_copy:
@@ -270,6 +273,8 @@ def _check_notes(edition: Edition, src, der, where: str) -> list[str]:
         return [f"{where}: speaker notes the source cell does not have"] if own else []
     if not own:
         return [f"{where}: speaker notes missing: run `python tools/edition.py sync {edition.name}`"]
+    if "markdown" not in edition.overridden:   # a framework edition copies the source's notes
+        return [] if own == english else [f"{where}: speaker notes differ from the source's"]
     stamp = der.metadata.get(NOTES_STAMP_KEY) or {}
     if "source_sha256" not in stamp:
         return [f"{where}: speaker notes have no edition stamp: run `python tools/edition.py "
