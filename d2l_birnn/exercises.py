@@ -191,8 +191,10 @@ EXERCISES = {e.id: e for e in [
         "learning rate? Answer 'better' or 'worse'.",
         "word", word_sha256=_sha("worse"),
         hint="what did the BiLSTM learn to rely on during training, and is it there now?",
-        explanation="worse: it learned to copy x_{t+1} from its backward direction; without the "
-                    "future it has little else (notebook 04: 31.1% vs 35.1%)."),
+        explanation="worse: it learned to copy x_{t+1} from the future in its input (the backward "
+                    "direction, and in layer 2 the forward one too); without the future it has little "
+                    "else (notebook 04: 31.1% vs 35.1%, one run of each model: each takes minutes to "
+                    "train, so the gap is not measured against seed-to-seed spread)."),
     Exercise(
         "04.2", "04, Section 4 (What the second direction costs)",
         "In the notes' BiLSTM (h = 256, 2 layers), how many numbers are in the input weight "

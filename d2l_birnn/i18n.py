@@ -365,6 +365,43 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                         "{uni:.1f} 分钟；只导入 MXNet 的进程的峰值内存为 {base:.0f} MiB"),
     "nb04.ran_in": ("This notebook ran in {minutes:.1f} min ({mode} mode).",
                     "本笔记本运行了 {minutes:.1f} 分钟（{mode}模式）。"),
+    "nb04.quick.shipped": ("quick mode: from here on the notebook measures the three models shipped with "
+                           "the package (500 epochs each), not the few-epoch models trained above",
+                           "快速模式：从这里起，本笔记本测量随软件包提供的三个模型（各训练 500 个迭代周期），"
+                           "而不是上面只训练了几个迭代周期的模型"),
+    "nb04.pos.carried": ("BiLSTM, state carried as in training", "BiLSTM，像训练时那样传递状态"),
+    "nb04.pos.fresh": ("BiLSTM, zero state in every window", "BiLSTM，每个窗口都从零状态开始"),
+    "nb04.pos.uni": ("LSTM, lr 1, state carried", "LSTM，学习率 1，传递状态"),
+    "nb04.pos.xlabel": ("position in the 35-character training window", "35 个字符的训练窗口中的位置"),
+    "nb04.pos.acc": ("accuracy", "精度"),
+    "nb04.pos.loss": ("cross-entropy (nats)", "交叉熵（奈特）"),
+    "nb04.pos.title": ("Next-character prediction at each position of the training windows",
+                       "训练窗口中每个位置上预测下一个字符"),
+    "nb04.pos.result": ("{name}: accuracy at positions 1-34 between {low:.3f} and {high:.3f}, at position "
+                        "35 {last:.3f}; loss at position 35 {loss35:.2f} nats, {share:.0%} of the window's "
+                        "loss; exp(mean loss) {ppl:.2f}",
+                        "{name}：位置 1-34 的精度在 {low:.3f} 与 {high:.3f} 之间，位置 35 为 {last:.3f}；"
+                        "位置 35 的损失为 {loss35:.2f} 奈特，占整个窗口损失的 {share:.0%}；"
+                        "exp(平均损失) 为 {ppl:.2f}"),
+    "nb04.jac.forward": ("forward", "前向"),
+    "nb04.jac.backward": ("backward", "反向"),
+    "nb04.jac.map": ("layer {layer}, {direction}: ||d h_t / d x_s||",
+                     "第 {layer} 层，{direction}：||d h_t / d x_s||"),
+    "nb04.jac.colorbar": ("||d h_t / d x_s|| / largest of its map (white: 0)",
+                          "||d h_t / d x_s|| / 该图中的最大值（白色：0）"),
+    "nb04.jac.result": ("layer {layer}, {direction}: ||d h_t / d x_(t+1)|| mean {next:.3g}, largest "
+                        "{top:.3g} (||d h_t / d x_t|| mean {same:.3g})",
+                        "第 {layer} 层，{direction}：||d h_t / d x_(t+1)|| 平均 {next:.3g}，最大 "
+                        "{top:.3g}（||d h_t / d x_t|| 平均 {same:.3g}）"),
+    "nb04.gen.carried": ("backward state carried (predict_ch8)", "传递反向状态（predict_ch8）"),
+    "nb04.gen.reset": ("backward state reset to zero", "反向状态每步清零"),
+    "nb04.text.bilstm_reset": ("BiLSTM, backward state reset", "BiLSTM，反向状态清零"),
+    "nb04.judge.heldout": ("judge: counts of the {n} characters before each character, fitted on the "
+                           "first 90% of the book | perplexity on the held-out text {judge:.2f} "
+                           "(character frequencies alone: {unigram:.2f})",
+                           "评判者：统计每个字符之前 {n} 个字符的计数模型，在全书前 90% 上拟合 | "
+                           "在留出文本上的困惑度 {judge:.2f}（只用字符频率：{unigram:.2f}）"),
+    "nb04.col.ppl_judge": ("perplexity under the count judge", "计数评判者下的困惑度"),
     # --- notebook 05: cost and applications ------------------------------------------------
     "nb05.chain.uni1": ("unidirectional, 1 layer", "单向，1 层"),
     "nb05.chain.uni2": ("unidirectional, 2 layers", "单向，2 层"),
@@ -523,6 +560,106 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "nb05.ex5.embedding": ("  context-free embedding: cosine {cos:.3f}",
                            "  与上下文无关的嵌入：余弦相似度 {cos:.3f}"),
     "nb05.ex5.lstm": ("  {name:>14} LSTM: cosine {cos:.3f}", "  {name} LSTM：余弦相似度 {cos:.3f}"),
+    # --- notebook 06: bidirectional models done right ----------------------------------------
+    "nb06.data": ("training: {n:,} rows of {seq_len} characters; held out: {m:,} blanks, windows "
+                  "of {w}",
+                  "训练：{n:,} 行，每行 {seq_len} 个字符；留出：{m:,} 个空，窗口长 {w}"),
+    "nb06.params": ("h = {h}: one LM {lm:,} parameters, the two LMs {pair:,}, the masked BiLSTM "
+                    "{bi:,}",
+                    "h = {h}：一个语言模型 {lm:,} 个参数，两个语言模型共 {pair:,} 个，"
+                    "掩蔽输入的双向 LSTM {bi:,} 个"),
+    "nb06.epochs": ("epochs: {lm} per LM (every position), {masked} for the masked BiLSTM "
+                    "(15% of positions); seeds {seeds}",
+                    "迭代周期：每个语言模型 {lm} 个（每个位置都是训练样本），掩蔽输入的双向 LSTM {masked} 个"
+                    "（15% 的位置）；随机种子 {seeds}"),
+    "nb06.seed": ("seed {seed}: trained in {seconds:.0f} s; two LMs (product) {two:.1f}%, masked "
+                  "BiLSTM {masked:.1f}%",
+                  "随机种子 {seed}：训练用时 {seconds:.0f} 秒；两个语言模型（乘积）{two:.1f}%，"
+                  "掩蔽输入的双向 LSTM {masked:.1f}%"),
+    "nb06.row.forward": ("forward LM (left only)", "前向语言模型（仅左侧）"),
+    "nb06.row.backward": ("backward LM (right only)", "反向语言模型（仅右侧）"),
+    "nb06.row.product": ("two LMs: product", "两个语言模型：乘积"),
+    "nb06.row.prior": ("two LMs: product / unigram", "两个语言模型：乘积 / 一元分布"),
+    "nb06.row.masked": ("masked BiLSTM", "掩蔽输入的双向 LSTM"),
+    "nb06.row.masked_left": ("masked BiLSTM, left only", "掩蔽输入的双向 LSTM，仅左侧"),
+    "nb06.col.mean": ("mean (%)", "平均（%）"),
+    "nb06.col.low": ("lowest (%)", "最低（%）"),
+    "nb06.col.high": ("highest (%)", "最高（%）"),
+    "nb06.col.seed": ("seed {seed} (%)", "随机种子 {seed}（%）"),
+    "nb06.line.two_lms": ("two LMs (ELMo-style), product, {width} characters a side",
+                          "两个语言模型（ELMo 式），乘积，每侧 {width} 个字符"),
+    "nb06.line.masked": ("masked BiLSTM (BERT-style), {width} characters a side",
+                         "掩蔽输入的双向 LSTM（BERT 式），每侧 {width} 个字符"),
+    "nb06.fill.title": ("Held-out blanks, {n} seeds each (a dot per seed)",
+                        "留出文本中的空，每个模型 {n} 个随机种子（每个点一个随机种子）"),
+    "nb06.leak.trained": ("04's setup, small (h = {h}, {epochs} epochs, one run): training loss "
+                          "{loss:.3f}",
+                          "第 04 个笔记本的设置，小模型（h = {h}，{epochs} 个迭代周期，一次运行）："
+                          "训练损失 {loss:.3f}"),
+    "nb06.leak.accuracy": ("04's setup on the blanks: {seen:.1f}% when its input holds the blank's "
+                           "character, {hidden:.1f}% when the blank is masked",
+                           "第 04 个笔记本的设置在这些空上：输入含有空处的字符时 {seen:.1f}%，"
+                           "空被掩蔽时 {hidden:.1f}%"),
+    "nb06.leak.model.product": ("two LMs (product)", "两个语言模型（乘积）"),
+    "nb06.leak.model.masked": ("masked BiLSTM", "掩蔽输入的双向 LSTM"),
+    "nb06.leak.model.next": ("04's setup: next-character BiLSTM",
+                             "第 04 个笔记本的设置：预测下一个字符的双向 LSTM"),
+    "nb06.leak.at_blank": ("{name:>36}: change at the blank {at:.6f}, next to it {left:.3f} "
+                           "(left), {right:.3f} (right)",
+                           "{name}：改变空处字符带来的变化 {at:.6f}，紧邻的字符 {left:.3f}（左），"
+                           "{right:.3f}（右）"),
+    "nb06.leak.xlabel": ("input position relative to the blank", "输入位置（相对于空）"),
+    "nb06.leak.ylabel": ("change of the prediction (total variation)", "预测的变化（全变差距离）"),
+    "nb06.leak.title": ("What the prediction for the blank reads ({n} held-out windows)",
+                        "空处的预测读取了哪些输入（{n} 个留出窗口）"),
+    "nb06.pad.batch": ("batch of {n} held-out pieces, lengths {lengths}, padded to T = {T}",
+                       "{n} 段留出文本组成的小批量，长度 {lengths}，填充到 T = {T}"),
+    "nb06.pad.row": ("{name:>40}: max |difference| from each sequence alone: forward half "
+                     "{fwd:.2e}, backward half {bwd:.2e}",
+                     "{name}：与单独运行每个序列的最大差值：前向一半 {fwd:.2e}，反向一半 {bwd:.2e}"),
+    "nb06.pad.naive": ("fused layer, padded batch", "融合层，填充后的小批量"),
+    "nb06.pad.ignored": ("fused layer, use_sequence_length=True", "融合层，use_sequence_length=True"),
+    "nb06.pad.fixed": ("reversed within lengths (TwoWayLSTM)", "在各自长度内反转（TwoWayLSTM）"),
+    "nb06.pad.tolerance": ("equal to each sequence alone within {tol:g}: {ok}",
+                           "在 {tol:g} 以内与单独运行每个序列相等：{ok}"),
+    "nb06.pad.xlabel": ("distance from the sequence's last real token", "与序列最后一个真实词元的距离"),
+    "nb06.pad.ylabel": ("mean |error| of the backward state", "反向隐状态的平均绝对误差"),
+    "nb06.pad.title": ("Backward states of a padded batch vs each sequence alone",
+                       "填充后小批量的反向隐状态与单独运行每个序列的比较"),
+    "nb06.pad.legend_naive": ("fused layer, padded", "融合层，填充"),
+    "nb06.pad.legend_fixed": ("reversed within lengths", "在各自长度内反转"),
+    "nb06.pad.fill": ("masked BiLSTM on {m:,} blanks with 0-{r} characters on the right, "
+                      "batched: {naive:.1f}% with padding read, {fixed:.1f}% with lengths",
+                      "掩蔽输入的双向 LSTM 在 {m:,} 个右侧有 0-{r} 个字符的空上，按小批量："
+                      "读入填充时 {naive:.1f}%，使用长度时 {fixed:.1f}%"),
+    "nb06.pad.loss": ("cross-entropy of the batch (nats): mean over all positions {all:.4f}, "
+                      "over real tokens {masked:.4f}, each sequence alone {alone:.4f}",
+                      "小批量的交叉熵（奈特）：对所有位置求平均 {all:.4f}，只对真实词元求平均 {masked:.4f}，"
+                      "单独运行每个序列 {alone:.4f}"),
+    "nb06.hmm.hidden": ("hidden h (sampled)", "隐状态 h（采样）"),
+    "nb06.hmm.observed": ("observed x", "观测 x"),
+    "nb06.hmm.viterbi": ("Viterbi path", "维特比路径"),
+    "nb06.hmm.posterior": ("each step's most probable state", "每一步最可能的状态"),
+    "nb06.hmm.row": ("{name:>32}: {path}   log P(h, x) = {logp:.3f}",
+                     "{name}：{path}   log P(h, x) = {logp:.3f}"),
+    "nb06.hmm.likelihood": ("log P(x) = {logp:.3f}: the best path carries {share:.1%} of the "
+                            "probability of x",
+                            "log P(x) = {logp:.3f}：最优路径占 x 的概率的 {share:.1%}"),
+    "nb06.hmm.brute": ("T={T}: Viterbi = brute force over {paths} paths: path {same_path}, "
+                       "log-probability {same_p}",
+                       "T={T}：维特比 = 对 {paths} 条路径穷举：路径 {same_path}，对数概率 {same_p}"),
+    "nb06.hmm.xlabel": ("time step $t$", "时间步 $t$"),
+    "nb06.hmm.ylabel": ("hidden state", "隐状态"),
+    "nb06.hmm.title": ("$P(h_t \\mid x)$ (forward-backward) and the Viterbi path",
+                       "$P(h_t \\mid x)$（前向-后向）与维特比路径"),
+    "nb06.hmm.colorbar": ("$P(h_t \\mid x)$", "$P(h_t \\mid x)$"),
+    "nb06.hmm.forbidden": ("a chain that forbids 0 -> 1: each step's favourite state gives "
+                           "{per_step}, log P = {per_step_logp}; Viterbi gives {viterbi}, "
+                           "log P = {viterbi_logp:.3f}",
+                           "一个禁止 0 -> 1 的链：每一步最可能的状态给出 {per_step}，"
+                           "log P = {per_step_logp}；维特比给出 {viterbi}，log P = {viterbi_logp:.3f}"),
+    "nb06.ran": ("notebook ran in {seconds:.0f} s ({mode} mode)",
+                 "本笔记本运行了 {seconds:.0f} 秒（{mode}模式）"),
     # --- lecture deck (tools/build_lecture.py, tools/build_slides.py, tools/fill_in_table.py) --
     "lecture.title_line": ("d2l-birnn, notebooks {numbers}{mode}. Press S for the speaker notes.",
                            "d2l-birnn，笔记本 {numbers}{mode}。按 S 键打开演讲者备注。"),
