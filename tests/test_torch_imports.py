@@ -42,3 +42,15 @@ def test_the_editions_sit_in_their_own_folders():
     for path in (package / "torch").glob("*.py"):
         assert "import mxnet" not in path.read_text(encoding="utf-8"), path
         assert "from mxnet" not in path.read_text(encoding="utf-8"), path
+
+
+def test_without_pytorch_the_edition_says_how_to_get_it():
+    import importlib.util
+
+    if importlib.util.find_spec("torch") is not None:
+        pytest.skip("PyTorch is installed here")
+    result = subprocess.run([sys.executable, "-c", "from d2l_birnn import torch"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode != 0
+    assert "the PyTorch edition (from d2l_birnn import torch) needs PyTorch" in result.stderr
+    assert "pip install torch" in result.stderr

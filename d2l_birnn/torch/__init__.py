@@ -16,7 +16,16 @@ catalogue (``msg``), quick/full mode (``budget``). Importing this module never i
 MXNet; ``import d2l_birnn`` (the MXNet edition) never imports PyTorch.
 """
 
-from ..data import (  # noqa: F401  (the core, shared with the MXNet edition)
+try:
+    import torch as _torch  # noqa: F401
+except ModuleNotFoundError as _e:
+    if _e.name != "torch":
+        raise
+    raise ModuleNotFoundError("the PyTorch edition (from d2l_birnn import torch) needs PyTorch, which "
+                              "is not installed here: pip install torch (`make setup` installs it)",
+                              name="torch") from None
+
+from ..data import (  # noqa: E402, F401  (the core, shared with the MXNet edition)
     DATA_URL,
     TIME_MACHINE_SHA1,
     TIME_MACHINE_URL,
@@ -30,23 +39,23 @@ from ..data import (  # noqa: F401  (the core, shared with the MXNet edition)
     time_machine_text,
     tokenize,
 )
-from ..hmm import HMM  # noqa: F401
-from ..i18n import localize, msg, set_language  # noqa: F401
-from ..runtime import budget, full_mode_value, is_quick, mode_name, quick_mode_notice  # noqa: F401
-from . import checkpoints, cost, evaluation, jacobians, scratch  # noqa: F401
-from .data import (  # noqa: F401
+from ..hmm import HMM  # noqa: E402, F401
+from ..i18n import localize, msg, set_language  # noqa: E402, F401
+from ..runtime import budget, full_mode_value, is_quick, mode_name, quick_mode_notice  # noqa: E402, F401
+from . import checkpoints, cost, evaluation, jacobians, scratch  # noqa: E402, F401
+from .data import (  # noqa: E402, F401
     SeqDataLoader,
     load_data_time_machine,
     seq_data_iter_random,
     seq_data_iter_sequential,
 )
-from .history import NonFiniteLossError, TrainingHistory  # noqa: F401
-from .jacobians import jacobian_norms, plot_dependency_heatmaps  # noqa: F401
-from .models import RNNModel  # noqa: F401
-from .pretrained import PretrainedModelError, load_pretrained  # noqa: F401
-from .runtime import check_device, describe_run, set_seed, try_gpu  # noqa: F401
-from .scratch import BiRNNScratch  # noqa: F401
-from .training import (  # noqa: F401
+from .history import NonFiniteLossError, TrainingHistory  # noqa: E402, F401
+from .jacobians import jacobian_norms, plot_dependency_heatmaps  # noqa: E402, F401
+from .models import RNNModel  # noqa: E402, F401
+from .pretrained import PretrainedModelError, load_pretrained  # noqa: E402, F401
+from .runtime import check_device, describe_run, set_seed, try_gpu  # noqa: E402, F401
+from .scratch import BiRNNScratch  # noqa: E402, F401
+from .training import (  # noqa: E402, F401
     clip_gradients,
     grad_clipping,
     predict_ch8,
