@@ -262,35 +262,63 @@ def _repo_notebook(rel: str) -> Path | None:
     return ROOT / folder / f"{stem}.ipynb"
 
 
+def _page_problems(page, log, base: str, out: Path, rel: str, hidden: tuple, pytorch: bool) -> list:
+    """What is wrong with one page of a built site (``out``, served at ``base``)."""
+    for key in log:
+        log[key].clear()
+    seen = _load(page, base + rel)
+    problems = [f"{rel}: {key}: {item}" for key, found in log.items() for item in found]
+    if "$$" in seen["text"]:
+        problems.append(f"{rel}: raw $$ on the page")
+    problems += [f"{rel}: math not typeset: {m}" for m in seen["untypeset"]]
+    problems += [f"{rel}: shows {w!r}" for w in hidden if w in seen["text"]]
+    if not seen["lang"]:
+        problems.append(f"{rel}: no language switch")
+    if seen["framework"] and not pytorch:
+        problems.append(f"{rel}: a framework switch, but there is no PyTorch edition")
+    for href in seen["links"]:
+        _check_link(base, out, href, rel, problems)
+    return problems
+
+
 def test_every_page_loads_offline_with_math_and_working_links(book, browser):
     _context, page, log = browser
-    quick = build_book.quick_notices(ROOT)
+    quick = tuple(build_book.quick_notices(ROOT))
     problems, pages, checked_notes = [], _pages(BOOK), 0
     assert len(pages) >= 2 * (len(list((ROOT / "notebooks").glob("[0-9]*.ipynb"))) + 3)
     for rel in pages:
         if rel == "index.html":  # the site's root: it sends the reader to en/
             assert 'url=en/index.html' in (BOOK / rel).read_text(encoding="utf-8")
             continue
-        for key in log:
-            log[key].clear()
-        seen = _load(page, book + rel)
-        for key, found in log.items():
-            problems += [f"{rel}: {key}: {item}" for item in found]
-        if "$$" in seen["text"]:
-            problems.append(f"{rel}: raw $$ on the page")
-        problems += [f"{rel}: math not typeset: {m}" for m in seen["untypeset"]]
         notebook = _repo_notebook(rel)
-        hidden = tuple(quick) + (tuple(_notes_phrases(notebook)) + ("Speaker notes.",) if notebook else ())
-        problems += [f"{rel}: shows {w!r}" for w in hidden if w in seen["text"]]
-        checked_notes += bool(notebook and _notes_phrases(notebook))
-        if not seen["lang"] and rel != "index.html":
-            problems.append(f"{rel}: no language switch")
-        if seen["framework"]:
-            problems.append(f"{rel}: a framework switch, but there is no PyTorch edition")
-        for href in seen["links"]:
-            _check_link(book, BOOK, href, rel, problems)
+        notes = tuple(_notes_phrases(notebook)) + ("Speaker notes.",) if notebook else ()
+        checked_notes += len(notes) > 1
+        problems += _page_problems(page, log, book, BOOK, rel, quick + notes, False)
     assert not problems, "\n".join(problems[:40])
     assert checked_notes >= 2  # the check above looked for some speaker notes
+
+
+# MathJax typesets every $$...$$ it may: raw $$ stays where it may not (or where it did not run).
+PLANTS = ('<p><span class="mathjax_ignore">raw $$x^2$$</span> <a href="nosuch.html">dead</a>'
+          ' <a href="lecture.html#no-such-anchor">x</a>'
+          ' A planted speaker note.</p><img src="https://example.com/x.png">')
+
+
+def test_page_check_finds_planted_faults(two_frameworks, browser):
+    """The check above, on a page of the fixture site with a fault of each kind planted."""
+    base, out = two_frameworks
+    _context, page, log = browser
+    text = (out / "en" / "lecture.html").read_text(encoding="utf-8")
+    main = '<article role="main" id="furo-main-content">'
+    assert main in text
+    (out / "en" / "planted.html").write_text(text.replace(main, main + PLANTS), encoding="utf-8")
+    clean = _page_problems(page, log, base, out, "en/lecture.html", ("A planted speaker note",), True)
+    assert clean == []
+    found = "\n".join(_page_problems(page, log, base, out, "en/planted.html",
+                                     ("A planted speaker note",), True))
+    for fault in ("raw $$", "nosuch.html (no such file)", "no-such-anchor (no such anchor)",
+                  "outside: https://example.com/x.png", "shows 'A planted speaker note'"):
+        assert fault in found, found
 
 
 def test_notebook_pages_have_colab_badge_and_download(book, browser):
