@@ -409,6 +409,8 @@ def test_framework_switch_keeps_the_section(two_frameworks, browser):
     _context, page, log = browser
     stem = FIXTURE_NB.removesuffix(".ipynb")
     assert (out / "en" / "notebooks" / "pytorch" / f"{stem}.html").is_file()
+    for key in log:
+        log[key].clear()
     for lang in ("en", "zh"):
         _load(page, f"{base}{lang}/notebooks/{stem}.html")
         count = page.evaluate("() => document.querySelectorAll('article[role=main] section[id]').length")
