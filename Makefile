@@ -52,6 +52,7 @@ lint: venv
 # only below Python 3.12: from 3.12 on, the project's own environment runs NumPy 2.)
 test: setup lint $(if $(filter 1,$(NEW_PYTHON)),,compat-envs) browser cjk-font
 	D2L_BIRNN_QUICK=1 $(PY) -m pytest tests notebooks --nbval-lax --nbval-current-env \
+		--ignore=tests/test_book.py \
 		--durations=0 -q
 
 # The unit tests and every notebook in quick mode, without lint, browser or slide tests: what CI
@@ -201,6 +202,12 @@ BOOK_VENV := .venv-book
 .PHONY: book
 book: $(BOOK_VENV)/.installed
 	$(BOOK_VENV)/bin/python tools/build_book.py
+
+# The website's tests in headless Chromium (tests/test_book.py; make test leaves them out: they
+# need the book built). CI's last step.
+.PHONY: test-book
+test-book: book browser
+	D2L_BIRNN_BOOK_REQUIRED=1 $(PY) -m pytest tests/test_book.py -q --durations=5
 
 $(BOOK_VENV)/.installed: tools/book/requirements.txt
 	@test -x $(BOOK_VENV)/bin/python || $(PYTHON) -m venv $(BOOK_VENV)
