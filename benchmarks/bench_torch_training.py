@@ -263,6 +263,41 @@ def profile_job(loop: str, config: dict, steps: int) -> dict:
     return {"share": lstm_share(prof.key_averages(), wall_us), "step_ms": wall_us / 1e3 / steps}
 
 
+def interleaved_job(config: dict, steps: int) -> dict:
+    """Both loops' per-batch work in one process, alternating batch by batch (finer than
+    epochs, so a shared machine's load cancels better): d2l's step reads the loss
+    (``float``) and clips with ``grad_clipping``; ours keeps the loss on the device and
+    clips with ``clip_gradients``. Returns {loop: [seconds per step]}."""
+    import torch
+
+    from d2l_birnn.torch.training import clip_gradients
+
+    parts = {loop: _setup(loop, config)[1] for loop in ("d2l", "ours")}
+    d2l_clip = _d2l_0176().grad_clipping
+    times = {"d2l": [], "ours": []}
+    batches = list(parts["d2l"][1])
+    for i in range(steps + 1):
+        X, Y = batches[i % len(batches)]
+        for loop in (("d2l", "ours") if i % 2 else ("ours", "d2l")):
+            net, _, loss, updater, device = parts[loop]
+            start = time.perf_counter()
+            y_hat, _ = net(X.to(device), net.begin_state(batch_size=X.shape[0], device=device))
+            l = loss(y_hat, Y.T.reshape(-1).to(device).long()).mean()
+            updater.zero_grad()
+            l.backward()
+            if loop == "d2l":
+                d2l_clip(net, 1)
+                float(l)
+            else:
+                clip_gradients([p.grad for p in net.parameters()], 1)
+            updater.step()
+            if device.type == "cuda":
+                torch.cuda.synchronize()
+            if i:  # step 0 warms up
+                times[loop].append(time.perf_counter() - start)
+    return times
+
+
 # ---------------------------------------------------------------------------
 # MXNet vs PyTorch: this package's train_ch8 in each framework, fresh processes
 # ---------------------------------------------------------------------------
@@ -325,6 +360,8 @@ def main(argv=None) -> dict:
     parser.add_argument("--rounds", type=int, default=None, help="timed epochs per loop")
     parser.add_argument("--profile-steps", type=int, default=None)
     parser.add_argument("--mxnet", action="store_true", help="also MXNet vs PyTorch tokens/s")
+    parser.add_argument("--interleaved", type=int, default=0, metavar="STEPS",
+                        help="also time the two loops' steps alternately in one process")
     args = parser.parse_args(argv)
     config = _config(args)
     rounds = args.rounds or (2 if args.quick else 6)
@@ -345,6 +382,15 @@ def main(argv=None) -> dict:
         print(f"{loop}: {s['share']:.0%} of a profiled step ({s['step_ms']:.0f} ms) inside "
               f"PyTorch's LSTM forward+backward")
     result = {"config": config, "pair": pair, "profile": shares}
+    if args.interleaved:
+        with ctx.Pool(1) as pool:
+            t = pool.apply(interleaved_job, (config, args.interleaved))
+        ratios = [b / o for b, o in zip(t["d2l"], t["ours"])]
+        print(f"batch by batch in one process, {args.interleaved} steps each: d2l "
+              f"{statistics.median(t['d2l']) * 1e3:.0f} ms, ours {statistics.median(t['ours']) * 1e3:.0f} "
+              f"ms per step (median); speed-up, median of per-step ratios: "
+              f"{statistics.median(ratios):.3f}x")
+        result["interleaved"] = t
     if args.mxnet:
         fw = frameworks(config, 2, 1 if args.quick else 3)
         for name, v in fw.items():
