@@ -40,10 +40,10 @@ import types
 # ---------------------------------------------------------------------------
 # d2l 0.17.6's PyTorch code, verbatim (see the module docstring)
 # ---------------------------------------------------------------------------
-def _d2l_0176():
+def _d2l_0176_helpers():
+    """d2l 0.17.6's ``Timer``, ``Accumulator`` and ``grad_clipping``, verbatim."""
     import torch
     from torch import nn
-    from torch.nn import functional as F
 
     class Timer:
         """Record multiple running times."""
@@ -80,7 +80,18 @@ def _d2l_0176():
             for param in params:
                 param.grad[:] *= theta / norm
 
-    d2l = types.SimpleNamespace(Timer=Timer, Accumulator=Accumulator, size=lambda a: a.numel())
+    return types.SimpleNamespace(Timer=Timer, Accumulator=Accumulator, size=lambda a: a.numel(),
+                                 grad_clipping=grad_clipping)
+
+
+def _d2l_0176():
+    """d2l 0.17.6's ``train_epoch_ch8`` and ``RNNModel``, verbatim, with its helpers."""
+    import torch
+    from torch import nn
+    from torch.nn import functional as F
+
+    d2l = _d2l_0176_helpers()
+    grad_clipping = d2l.grad_clipping
 
     def train_epoch_ch8(net, train_iter, loss, updater, device, use_random_iter):
         """Train a net within one epoch (defined in Chapter 8)."""
