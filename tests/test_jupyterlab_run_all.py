@@ -43,7 +43,7 @@ import self_study  # noqa: E402
 SOURCE = Path(os.environ.get("D2L_BIRNN_LAB_SOURCE") or ROOT)
 ONLY = os.environ.get("D2L_BIRNN_LAB_ONLY", "*")   # e.g. 'notebooks/0[01]_*' while debugging
 KERNEL = "d2l-birnn"  # `make kernel`
-RUN_TIMEOUT_MS = 900_000
+RUN_TIMEOUT_MS = 600_000
 
 KERNEL_IDLE = """() => [...document.querySelectorAll('.jp-StatusBar-TextItem')].some(
     e => / \\| Idle$/.test(e.textContent.trim()) && !e.textContent.includes('No Kernel'))"""
@@ -51,8 +51,11 @@ RUN_STATE = """() => {
     const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
     const prompts = panel ? [...panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
         .map(p => p.textContent.trim()) : [];
+    const errors = panel ? [...panel.querySelectorAll(
+        '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')]
+        .map(e => e.innerText.trim().split('\\n').slice(-1)[0].slice(0, 200)) : [];
     return {busy: prompts.filter(p => p.includes('*')).length,
-            done: prompts.filter(p => /\\[\\d+\\]/.test(p)).length};
+            done: prompts.filter(p => /\\[\\d+\\]/.test(p)).length, errors};
 }"""
 PAGE_STATE = """() => {
     const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook');
@@ -128,15 +131,21 @@ def shut_down_kernels(lab) -> None:
                                                       method="DELETE", headers=headers))
 
 
-def run_all(page, lab, rel: str, code_cells: int) -> None:
+def run_all(page, lab, rel: str, code_cells: int) -> list[str]:
+    """Open the notebook, Run All Cells, wait; returns the error outputs and cells not run."""
     page.goto(f"{lab['url']}/lab/tree/{rel}?reset&token={lab['token']}")
     page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell")
     page.wait_for_function(KERNEL_IDLE)
     page.click('.lm-MenuBar-itemLabel:text-is("Run")')
     page.click('.lm-Menu-itemLabel:text-is("Run All Cells")')
-    page.wait_for_function(f"() => ({RUN_STATE})().done === {code_cells} && ({RUN_STATE})().busy === 0",
+    # every code cell ran, or Run All stopped at an error (the cells after it do not run)
+    page.wait_for_function(f"() => {{ const s = ({RUN_STATE})(); return s.busy === 0 && "
+                           f"(s.done === {code_cells} || s.errors.length > 0); }}",
                            timeout=RUN_TIMEOUT_MS, polling=500)
     page.wait_for_function(KERNEL_IDLE)
+    state = page.evaluate(RUN_STATE)
+    return [f"error output: {e}" for e in state["errors"]] + (
+        [] if state["done"] == code_cells else [f"{state['done']} of {code_cells} code cells ran"])
 
 
 def try_the_text_box(page) -> list[str]:
@@ -195,9 +204,9 @@ def test_run_all_in_jupyterlab_shows_no_answer_no_error_no_dead_link(lab, tmp_pa
                 code_cells = sum(c.cell_type == "code" for c in nb.cells)
                 start, console[:], state = time.monotonic(), [], {"tracks": []}
                 try:
-                    run_all(page, lab, rel, code_cells)
+                    found = run_all(page, lab, rel, code_cells)
                     state = page.evaluate(PAGE_STATE)
-                    found = problems_on_page(page, lab, nb, state) + try_the_text_box(page)
+                    found += problems_on_page(page, lab, nb, state) + try_the_text_box(page)
                     found += [f"console: {c[:200]}" for c in console]
                 except Exception as error:   # a timeout: say which notebook, go on with the next
                     found = [f"{type(error).__name__}: {str(error).splitlines()[0]}"]
