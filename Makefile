@@ -10,6 +10,9 @@ KERNEL ?= $(if $(filter .venv,$(VENV)),d2l-birnn,d2l-birnn-$(patsubst .venv-%,%,
 NEW_PYTHON := $(shell $(PYTHON) -c 'import sys; print(int(sys.version_info >= (3, 12)))' 2>/dev/null)
 # The pins that go in without their dependencies on Python 3.12+ (a no-op below: already there).
 NO_DEPS := mxnet==1.9.1 d2l==1.0.3
+# The PyTorch edition's framework, installed beside MXNet. On Linux, PyPI's `torch` is the CUDA
+# build (about 3 GB with its nvidia-* wheels); TORCH can name a CPU wheel instead.
+TORCH ?= torch
 # A local copy of timemachine.txt to use instead of downloading (e.g. offline machines, CI).
 DATA_SOURCE ?=
 
@@ -25,6 +28,7 @@ $(VENV)/.installed: pyproject.toml tools/check_python.py
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(PY) -m pip install --quiet --disable-pip-version-check '$(TORCH)'
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps $(NO_DEPS)
 	@touch $@
 
@@ -112,8 +116,18 @@ colab-replica-2026.07: data
 	$(PY) tools/colab_replica.py run --runtime 2026.07 --python $(COLAB_2026_07_PYTHON)
 
 # On a Linux machine with an NVIDIA GPU: Colab's GPU path, then notebook 04 on the GPU.
-gpu-check:
+# The PyTorch edition first (its own environment, PyPI's CUDA build of torch), then MXNet's.
+gpu-check: gpu-check-torch
 	bash tools/gpu_check.sh
+
+.PHONY: gpu-check-torch
+gpu-check-torch:
+	@nvidia-smi -L 2>/dev/null | grep -q '^GPU ' || { echo "gpu-check-torch: no NVIDIA GPU" \
+		"(nvidia-smi lists none); nothing was installed" >&2; exit 3; }
+	@test -x .venv-gpu-torch/bin/python || $(PYTHON) -m venv .venv-gpu-torch
+	.venv-gpu-torch/bin/python -m pip install --quiet --disable-pip-version-check -e . torch nbconvert
+	.venv-gpu-torch/bin/python -m d2l_birnn fetch $(if $(DATA_SOURCE),--from $(DATA_SOURCE))
+	.venv-gpu-torch/bin/python tools/gpu_check_torch.py
 
 # --- Colab compatibility, browser tests, slides -------------------------------------------
 NP126 := .venv-np126

@@ -84,6 +84,10 @@ def read_meta(path: Path) -> dict:
     :class:`DamagedCheckpointError` if its ``meta.json`` cannot be read; in
     both cases the folder is left as it is.
     """
+    if (path / "model.pt").exists() and not (path / PARAMS_FILE).exists():
+        raise ValueError(f"checkpoint {path} was saved by the PyTorch edition (model.pt), not by MXNet: "
+                         f"resume it with `from d2l_birnn import torch as d2l`, or pass another "
+                         f"checkpoint path. It is left as it is.")
     meta_file = path / META_FILE
     if not meta_file.is_file():
         raise ValueError(f"{path} exists but is not a checkpoint (no {META_FILE}); it is left as it "

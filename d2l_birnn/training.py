@@ -160,6 +160,16 @@ def _check_train_args(net, vocab, lr, num_epochs) -> None:
                          f"build it with d2l.RNNModel(layer, len(vocab))")
 
 
+def _check_device(device):
+    if not isinstance(device, mx.Context):
+        raise ValueError(f"device {device!r} is not an MXNet context; the MXNet edition needs one: use "
+                         f"d2l.try_gpu() or mx.cpu() (PyTorch: from d2l_birnn import torch as d2l)")
+    if device.device_type == "gpu" and device.device_id >= mx.context.num_gpus():
+        raise ValueError(f"device {device} is not available: this machine has {mx.context.num_gpus()} "
+                         f"GPU(s) MXNet can use; use d2l.try_gpu(), which falls back to the CPU")
+    return device
+
+
 def _hybridize(net, fast: bool) -> None:
     """One cached graph per input shape for the fast loop; eager (d2l's way) otherwise."""
     if isinstance(net, gluon.HybridBlock):
@@ -218,6 +228,7 @@ def train_ch8(net, train_iter, vocab: Vocab, lr: float, num_epochs: int, device,
     kept as ``net.training_history`` so the notes' one-line call loses nothing.
     """
     _check_train_args(net, vocab, lr, num_epochs)
+    device = _check_device(device)
     loss = gluon.loss.SoftmaxCrossEntropyLoss()
     net.initialize(ctx=device, force_reinit=True, init=init.Normal(0.01))
     _hybridize(net, fast)

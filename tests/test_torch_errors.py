@@ -1,14 +1,10 @@
 """Bad input gets the same clear errors from both editions: the same tests, run on each.
 
 Each test takes ``backend`` ('mxnet' or 'torch'); an edition whose framework is not
-installed is skipped. Cases the MXNet edition does not handle yet are marked xfail
-(strict: they fail loudly once it does, so the mark is removed then).
+installed is skipped.
 """
 
 import pytest
-
-MXNET_TODO = pytest.mark.xfail(strict=True, reason="the MXNet edition's train_ch8/checkpoints lack "
-                                                   "this check (see issue 21's report)")
 
 
 class Edition:
@@ -85,21 +81,21 @@ def test_a_loss_that_stops_being_finite(backend, data):
         ed.train(data, epochs=4, lr=1e38)
 
 
-@pytest.mark.parametrize("backend", ["torch", pytest.param("mxnet", marks=MXNET_TODO)])
+@pytest.mark.parametrize("backend", BOTH)
 def test_a_gpu_this_machine_does_not_have(backend, data):
     ed = Edition(backend)
     with pytest.raises(ValueError, match="is not available.*try_gpu"):
         ed.train(data, device=ed.missing_gpu())
 
 
-@pytest.mark.parametrize("backend", ["torch", pytest.param("mxnet", marks=MXNET_TODO)])
+@pytest.mark.parametrize("backend", BOTH)
 def test_a_device_of_the_other_framework(backend, data):
     ed, other = Edition(backend), Edition(OTHER[backend])
     with pytest.raises(ValueError, match="try_gpu"):
         ed.train(data, device=other.device)
 
 
-@pytest.mark.parametrize("backend", ["torch", pytest.param("mxnet", marks=MXNET_TODO)])
+@pytest.mark.parametrize("backend", BOTH)
 def test_a_checkpoint_of_the_other_framework(backend, data, tmp_path):
     ed, other = Edition(backend), Edition(OTHER[backend])
     other.train(data, checkpoint=tmp_path / "ckpt")
