@@ -41,6 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from d2l_birnn import i18n  # noqa: E402  (i18n imports neither MXNet nor d2l)
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from self_study import expand_notes  # noqa: E402  (speaker notes kept in cell metadata)
 

@@ -31,9 +31,11 @@ of the line before it, without a space (so none lands before the punctuation tha
 **Figures**: JupyterLab hides SVG in an untrusted notebook, so every committed image output has
 ``image/png`` (alone or beside SVG).
 
-**Widget state**: none is saved. ``migrate`` removes ``metadata.widgets``; ``check`` reports it,
-and a widget output whose text form is a widget's repr (``HBox(children=...``): the static
-output is the figure or a one-line hint (d2l_birnn/widgets.py).
+**Widget state**: none is saved. ``migrate`` removes ``metadata.widgets`` and the widget views
+of the outputs (without their state JupyterLab would show "Error displaying widget: model not
+found"), keeping their text form: a one-line hint (d2l_birnn/widgets.py), under the static
+figure. ``check`` reports saved state, a saved widget view, and a text form that is a widget's
+repr (``HBox(children=...``).
 """
 
 from __future__ import annotations
@@ -268,16 +270,21 @@ def figure_problems(nb) -> list[str]:
 
 
 def widget_problems(nb) -> list[str]:
-    """Saved widget state, and widget outputs whose static form is a widget's repr."""
+    """Saved widget state; a widget's view in the outputs (without its state, JupyterLab shows
+    "Error displaying widget: model not found"); a static form that is a widget's repr."""
     lines = [] if "widgets" not in nb.metadata else [
         "metadata.widgets: saved widget state (none is kept: `python tools/self_study.py migrate`)"]
     for index, cell in enumerate(nb.cells):
         for output in cell.get("outputs", []):
             data = output.get("data", {})
-            if WIDGET_VIEW in data and WIDGET_REPR.search(text_of(data.get("text/plain", ""))):
-                lines.append(f"cell {index} ({cell.get('id')}): a widget output shows as "
-                             f"{text_of(data['text/plain'])[:40]!r} before it runs: display it "
-                             f"through d2l_birnn.widgets (a one-line hint instead)")
+            plain = text_of(data.get("text/plain", ""))
+            if WIDGET_REPR.search(plain):
+                lines.append(f"cell {index} ({cell.get('id')}): an output shows as {plain[:40]!r} "
+                             f"before it runs: display it through d2l_birnn.widgets (a one-line "
+                             f"hint instead)")
+            elif WIDGET_VIEW in data:
+                lines.append(f"cell {index} ({cell.get('id')}): a widget's view is saved without "
+                             f"its state: `python tools/self_study.py migrate` keeps its text form")
     return lines
 
 
@@ -309,6 +316,13 @@ def migrate(nb, source_nb=None) -> list[str]:
             lines.append(f"cell {cell.get('id')}: a marker in its notes joined onto the line before")
     if nb.metadata.pop("widgets", None) is not None:
         lines.append("metadata.widgets removed (no saved widget state)")
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if WIDGET_VIEW in data and data.get("text/plain"):
+                del data[WIDGET_VIEW]
+                lines.append(f"cell {cell.get('id')}: a widget's view removed (its state is not "
+                             f"saved); its text form stays")
     return lines
 
 
