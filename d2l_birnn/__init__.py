@@ -16,9 +16,16 @@ split), ``fill_in`` (the one fill-in task and its scorer), ``ngram`` (count
 models), ``hmm``, ``models`` (Gluon ``RNNModel``), ``scratch`` (the BiRNN in
 ``mxnet.np``), ``conversion`` (Gluon <-> scratch weights), ``jacobians``,
 ``training`` (``train_ch8``), ``checkpoints``, ``progress`` (the live plot),
-``evaluation``, ``tasks`` (three tasks for bidirectional models), ``cost``,
-``plotting``, ``validation``, ``runtime``, ``compat``, ``colab``, ``doctor``,
+``evaluation``, ``tasks`` (three tasks for bidirectional models), ``two_sided``
+(separately trained forward/backward LMs and a masked-input BiLSTM: notebook 06),
+``padding`` (variable-length batches without corrupting the backward direction),
+``cost``, ``plotting``, ``widgets`` (the interactive cells of 01 and 02),
+``validation``, ``runtime``, ``compat``, ``colab``, ``doctor``,
 ``i18n`` (the message catalogue: ``d2l.msg``, ``d2l.localize``, ``d2l.set_language``).
+
+The PyTorch edition's package is ``d2l_birnn.torch`` (``from d2l_birnn import torch
+as d2l``): the same names with d2l 0.17.6's PyTorch semantics; importing it never
+loads MXNet, and importing this package never loads PyTorch.
 
 Names in the package: ``np`` is always NumPy; MXNet's NumPy interface is
 ``mnp`` (``from mxnet import np as mnp``), and ``F.np`` inside ``hybrid_forward``.
