@@ -530,8 +530,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "perplexity falls close to 1 because it reads the answer from the future, yet it generates "
         "repetitions such as \"erererer\".",
         "本笔记本的应用 1-3（填空 {bi:.1f}% 对 {uni:.1f}%；标注 {tag_bi:.1f}% 对 {tag_uni:.1f}%；"
-        "编码保留段落的两端：平均探测精度 {probe_bi:.1f}% 对 {probe_uni:.1f}%；填空与探测为 {seeds} 个种子的均值）。"
-        "不用于预测未来："
+        "编码保留段落的两端：平均探测精度 {probe_bi:.1f}% 对 {probe_uni:.1f}%；"
+        "填空与探测为 {seeds} 个种子的均值）。不用于预测未来："
         "`04_bilstm_gluon.ipynb` 运行笔记中的代码，一个双向 LSTM 语言模型，它的训练困惑度降到接近 1，"
         "因为它从未来读取答案，但它生成的是“erererer”这样的重复。"),
     "nb05.claims.where5": (
