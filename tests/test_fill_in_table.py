@@ -43,6 +43,10 @@ def plan_and_notebooks(tmp_path):
                  "57.3% (3 seeds: 57.0-57.5%); context 10+10 characters vs 10 characters; "
                  "size 174,269 vs 175,026 parameters\n",
                  f"fill-in, held-out text: LSTM twin: both sides 57.0%, left only 57.0%{TAIL} (same)\n"),
+        notebook(tmp_path / "06_done_right.ipynb",
+                 "fill-in, held-out text: masked BiLSTM (BERT-style): both sides 68.1% (3 seeds: "
+                 "67.8-68.4%), left only 42.7% (3 seeds: 42.3-43.2%); context 10+10 characters vs 10 "
+                 "characters; size 54,845 vs 54,845 parameters\n"),
     ]
     return plan, nbs
 
@@ -63,6 +67,10 @@ def test_the_table_is_written_between_the_markers(plan_and_notebooks, capsys):
             "parameters | 82.4% (3 seeds: 81.9-82.8%) | 57.3% (3 seeds: 57.0-57.5%) | +25.1 points |") in text
     assert ("| LSTMs (Gluon) | 05 | LSTM twin | 8+8 characters vs 8 characters | 120,000 vs 40,000 "
             "stored counts (same) | 57.0% | 57.0% | +0.0 points |") in text
+    assert ("| LSTMs (Gluon) | 06 | masked BiLSTM (BERT-style) | 10+10 characters vs 10 characters | "
+            "54,845 vs 54,845 parameters | 68.1% (3 seeds: 67.8-68.4%) | 42.7% (3 seeds: 42.3-43.2%) | "
+            "+25.4 points |") in text, "06's honest two-sided models are collected too"
+    assert text.index("| 05 | LSTM twin |") < text.index("| 06 | masked BiLSTM"), "rows in notebook order"
     assert "Not measured yet: 03_scratch.ipynb" in text and "old format" not in text, \
         "a line without context and size is not a result"
     assert ("03_scratch.ipynb: no 'fill-in, held-out text: <model>: both sides X%, left only Y%; "
@@ -138,6 +146,9 @@ def test_a_zh_plan_gets_a_chinese_table_from_the_zh_notebooks(tmp_path, monkeypa
                                              size="9 对 8 个存储的计数") + "\n")
     notebook(zh_dir / "03_scratch.ipynb", "没有这样的行\n")
     notebook(zh_dir / "04_bilstm.ipynb", "不是表格里的笔记本\n")
+    notebook(zh_dir / "06_done_right.ipynb",
+             msg("fill_in.line", lang="zh", model="掩蔽输入的双向 LSTM", both="68.1%", left="42.7%",
+                 context="10+10 个字符 对 10 个字符", size="54,845 对 54,845 个参数") + "\n")
     notebook(tmp_path / "notebooks" / "01_counts.ipynb", "fill-in, held-out text: English: both sides "
              f"10.0%, left only 5.0%{TAIL}\n")
     monkeypatch.setattr(fill_in_table, "NOTEBOOK_DIRS", {"en": tmp_path / "notebooks", "zh": zh_dir})
@@ -150,6 +161,8 @@ def test_a_zh_plan_gets_a_chinese_table_from_the_zh_notebooks(tmp_path, monkeypa
             "看到右侧带来的提升 |") in text
     assert ("| 计数（n 元语法） | 01 | 计数，每侧 8 个字符 | 8+8 个字符 对 8 个字符 | 9 对 8 个存储的计数 | "
             "84.5% | 59.1% | +25.4 个百分点 |") in text
+    assert ("| 长短期记忆网络（Gluon） | 06 | 掩蔽输入的双向 LSTM | 10+10 个字符 对 10 个字符 | "
+            "54,845 对 54,845 个参数 | 68.1% | 42.7% | +25.4 个百分点 |") in text, "06 is read by default"
     zh_line = "填空，留出文本：<model>：两侧 X%，仅左侧 Y%；上下文 <C>；规模 <S>"
     assert f"尚未测量：03_scratch.ipynb 的输出中没有 `{zh_line}` 这样的行。" in text
     assert "由 `tools/fill_in_table.py` 从笔记本已提交的输出中收集。" in text

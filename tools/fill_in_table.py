@@ -3,7 +3,8 @@
     .venv/bin/python tools/fill_in_table.py [--check] [--plan LECTURE.md] [notebooks ...]
     .venv/bin/python tools/fill_in_table.py [--check] --plan LECTURE.zh-CN.md   # notebooks/zh
 
-Notebooks 01 (counts), 02 (HMM), 03 (scratch BiRNN) and 05 (LSTMs) each score
+Notebooks 01 (counts), 02 (HMM), 03 (scratch BiRNN), 05 (LSTMs) and 06 (LSTMs
+that cannot read the blank: two one-way LMs, a masked BiLSTM) each score
 the same blanks of the same held-out text and print, in their committed
 outputs, lines in one format (``d2l_birnn.fill_in.fill_in_line``, catalogue key
 ``fill_in.line``; the Chinese edition's form is read too):
@@ -78,7 +79,7 @@ def line_pattern(template: str) -> str:
 LINE, LINE_ZH = (re.compile("^" + line_pattern(t), re.MULTILINE) for t in CATALOGUE["fill_in.line"])
 # Notebook number -> model family (its catalogue key), in the order of the table.
 FAMILIES = {"01": "lecture.family.counts", "02": "lecture.family.hmm", "03": "lecture.family.scratch",
-            "05": "lecture.family.lstm"}
+            "05": "lecture.family.lstm", "06": "lecture.family.lstm"}
 
 
 def text(key: str, lang: str, **fields) -> str:
@@ -170,7 +171,7 @@ def replace_table(plan_text: str, table: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("notebooks", nargs="*", type=Path,
-                        help="default: 01, 02, 03, 05 of the plan's edition (notebooks/, notebooks/zh/)")
+                        help="default: 01, 02, 03, 05, 06 of the plan's edition (notebooks/, notebooks/zh/)")
     parser.add_argument("--plan", type=Path, default=PLAN,
                         help="the lesson plan (LECTURE.md; LECTURE.zh-CN.md for the Chinese edition)")
     parser.add_argument("--lang", choices=LANGUAGES, help="the table's language (default: the plan's)")
@@ -187,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {args.plan} does not exist", file=sys.stderr)
         return 1
     if not notebooks:
-        print(f"error: no notebooks 01, 02, 03, 05 in {NOTEBOOK_DIRS[lang]} (pass them as arguments)",
+        print(f"error: no notebooks 01, 02, 03, 05, 06 in {NOTEBOOK_DIRS[lang]} (pass them as arguments)",
               file=sys.stderr)
         return 1
     rows, missing = collect(notebooks, lang)
