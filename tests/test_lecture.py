@@ -380,7 +380,9 @@ def numbers_missing_from_outputs(nb) -> list[str]:
     """Numbers quoted in speaker notes (decimals, percentages, 1,234) that no output prints.
 
     A percentage may be printed as a fraction (97.6% as 0.976). Notes of an exercise (after a
-    cell starting "**Exercise") are exempt: their numbers are computed by d2l.check.
+    cell starting "**Exercise") are exempt: their numbers are computed by d2l.check. A number
+    declared by a ``<!-- fact N ... -->`` marker (a cited or derived number, which
+    tools/check_prose_numbers.py verifies) is exempt too.
     """
     outputs = []
     for cell in nb.cells:
@@ -392,8 +394,12 @@ def numbers_missing_from_outputs(nb) -> list[str]:
     for cell in expand_notes(nb).cells:   # the notes in cell metadata, each after its cell
         if "notes" in cell.metadata.get("tags", []) and not (
                 previous is not None and previous.source.startswith("**Exercise")):
-            prose = re.sub(r"[Ee]xercise \d+\.\d+|d2l-(?:zh|en) \d+(?:\.\d+)*", "", cell.source)
+            declared = set(re.findall(r"<!--\s*fact\s+([\d,.]+\d)", cell.source))  # cited or derived
+            prose = re.sub(r"<!--.*?-->", "", cell.source, flags=re.S)
+            prose = re.sub(r"[Ee]xercise \d+\.\d+|d2l-(?:zh|en) \d+(?:\.\d+)*", "", prose)
             for number, percent in NUMBER.findall(prose):
+                if number in declared:
+                    continue
                 forms = {number, number.replace(",", "")}
                 if percent and "." in number:
                     forms.add(f"{float(number) / 100:.3f}".rstrip("0"))
