@@ -16,13 +16,15 @@ class PerplexityPlot:
 
         from .i18n import msg
 
+        formats = _figure_formats()   # d2l's Animator switches them to SVG: restored below
+
         self.step = 10 if num_epochs >= 10 else 1
         self.animator = Animator(xlabel=msg("axis.epoch"), ylabel=msg("word.perplexity"),
                                  legend=[msg("word.train")],
                                  xlim=[1 if num_epochs < 10 else 10, max(num_epochs, 2)])
         configure_axes = self.animator.config_axes   # runs after every redraw (add() clears the axes)
         self.animator.config_axes = lambda: (configure_axes(), _integer_epoch_ticks(self.animator.axes[0]))
-        _png_figures()
+        _set_figure_formats(formats)
         for epoch, perplexity in enumerate(history, 1):
             self.add(epoch, perplexity)
 
@@ -39,15 +41,35 @@ def _integer_epoch_ticks(ax) -> None:
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
 
 
-def _png_figures() -> None:
-    """Switch Jupyter's inline figures back to PNG after d2l's ``Animator`` chose SVG.
+FORMATS = {"image/png": "png", "image/svg+xml": "svg", "application/pdf": "pdf", "image/jpeg": "jpeg"}
 
-    JupyterLab does not render SVG outputs of an untrusted notebook (one opened
-    without being run), nor does every viewer; PNG shows everywhere.
+
+def _figure_formats() -> list[str]:
+    """The formats Jupyter's inline backend draws figures in now, e.g. ``['png']``."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from matplotlib.figure import Figure
+
+    formatters = InteractiveShell.instance().display_formatter.formatters
+    active = []
+    for mime, name in FORMATS.items():
+        try:
+            formatters[mime].lookup_by_type(Figure)
+            active.append(name)
+        except KeyError:
+            pass
+    return active
+
+
+def _set_figure_formats(formats: list[str]) -> None:
+    """Put back the inline figure formats that d2l's ``Animator`` replaced with SVG.
+
+    Notebooks show PNG (the inline default): JupyterLab does not render SVG outputs of
+    an untrusted notebook, one opened without being run, nor does every viewer. A
+    caller that chose SVG on purpose (the lecture decks) keeps it.
     """
     from matplotlib_inline import backend_inline
 
-    backend_inline.set_matplotlib_formats("png")
+    backend_inline.set_matplotlib_formats(*(formats or ["png"]))
 
 
 __all__ = ["PerplexityPlot"]

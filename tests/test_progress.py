@@ -1,6 +1,7 @@
 """d2l_birnn.progress: the live plot draws d2l's epochs (every 10th from 10 epochs on)."""
 
 import matplotlib
+import pytest
 
 matplotlib.use("Agg")
 
@@ -24,3 +25,19 @@ def test_every_epoch_below_ten():
     for epoch in range(1, 5):
         plot.add(epoch, 3.0)
     assert _plotted(plot) == [1, 2, 3, 4]
+
+
+@pytest.mark.parametrize("chosen", [["png"], ["svg"]])
+def test_the_live_plot_keeps_the_notebooks_figure_format(chosen):
+    """d2l's Animator switches inline figures to SVG (hidden in untrusted notebooks): put back."""
+    pytest.importorskip("d2l.mxnet")
+    from matplotlib_inline import backend_inline
+
+    from d2l_birnn.progress import PerplexityPlot, _figure_formats
+
+    backend_inline.set_matplotlib_formats(*chosen)
+    plot = PerplexityPlot(3)
+    plot.add(1, 5.0)
+    assert _figure_formats() == chosen
+    ticks = plot.animator.axes[0].get_xticks()
+    assert all(float(t).is_integer() for t in ticks), f"epoch ticks must be whole numbers: {ticks}"

@@ -86,6 +86,8 @@ CSS = """<style type="text/css">
 .reveal .jp-OutputArea-output pre { margin: 0; padding: 2px 0; }
 .reveal .jp-OutputArea-output img { margin: 4px 0; }
 .reveal .lecture-title h1 { font-size: 48px; }
+/* The plan's comparison table (six rows since notebook 06) fits one 720 px slide. */
+.reveal table { font-size: 18px; }
 </style>
 """
 
