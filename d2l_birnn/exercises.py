@@ -25,8 +25,9 @@ from .i18n import msg
 @dataclass(frozen=True)
 class Exercise:
     """One exercise. ``kind``: 'number' (within ``rel_tol``), 'shape' (a tuple),
-    'word' (compared by SHA-256 after lower-casing and stripping) or 'function'
-    (called on ``cases()``, each ``(args, expected)``; results compared with
+    'word' (compared by SHA-256 after lower-casing and stripping; a Chinese answer such as 更差 is
+    first mapped to its English word by ``WORD_SYNONYMS``, so one hash serves both languages) or
+    'function' (called on ``cases()``, each ``(args, expected)``; results compared with
     ``numpy.allclose``)."""
 
     id: str
@@ -42,8 +43,25 @@ class Exercise:
     extra: dict = field(default_factory=dict)
 
 
+# Word answers in Chinese, each mapped to the English word before hashing, so that one SHA-256
+# per exercise checks both languages (in either edition). Both choices of every word question are
+# listed, so the table tells nothing about which one is right.
+WORD_SYNONYMS = {
+    "更好": "better", "较好": "better", "更佳": "better", "好": "better", "更优": "better",
+    "更差": "worse", "较差": "worse", "更糟": "worse", "差": "worse", "更坏": "worse",
+}
+
+
+def _normalize_word(word: str) -> str:
+    """``word`` stripped, lower-cased, trailing punctuation removed, a Chinese synonym replaced by
+    its English word (``WORD_SYNONYMS``): '更差。' and ' Worse ' both become 'worse'."""
+    plain = word.strip().lower().rstrip(".!。！").strip()
+    return WORD_SYNONYMS.get(plain, plain)
+
+
 def _sha(word: str) -> str:
-    return hashlib.sha256(word.strip().lower().encode()).hexdigest()
+    """SHA-256 of the normalised word (``_normalize_word``): Chinese and English answers agree."""
+    return hashlib.sha256(_normalize_word(word).encode()).hexdigest()
 
 
 # ---------------------------------------------------------------------------

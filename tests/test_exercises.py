@@ -109,3 +109,25 @@ def test_the_verdict_is_printed_in_the_chosen_language(capsys, monkeypatch):
     assert d2l.check(exercise_id, WRONG[exercise_id]) is None
     out = capsys.readouterr().out
     assert "还不对" in out and "提示" in out and f"d2l.answer('{exercise_id}')" in out
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_word_answers_pass_in_chinese_and_english_in_both_editions(lang, capsys, monkeypatch):
+    monkeypatch.setenv("D2L_BIRNN_LANG", lang)
+    for right in ["worse", " Worse ", "更差", " 更差。", "较差"]:
+        assert exercises.is_right("04.1", right), right
+        d2l.check("04.1", right)
+        assert "04.1" in capsys.readouterr().out
+    for wrong in ["better", "更好", "较好", "差不多", "worst", ""]:
+        assert not exercises.is_right("04.1", wrong), wrong
+
+
+def test_every_word_exercise_has_both_choices_in_both_languages():
+    words = [ex for ex in exercises.EXERCISES.values() if ex.kind == "word"]
+    assert words
+    english = set(exercises.WORD_SYNONYMS.values())
+    for ex in words:
+        right = [w for w in english if exercises._sha(w) == ex.word_sha256]
+        assert len(right) == 1, f"{ex.id}: its answer has no Chinese synonym in WORD_SYNONYMS"
+        chinese = [z for z, w in exercises.WORD_SYNONYMS.items() if w == right[0]]
+        assert chinese and all(exercises.is_right(ex.id, z) for z in chinese)
