@@ -67,7 +67,7 @@ def test_planted_terms_in_each_kind_of_zh_text_are_found(tmp_path, monkeypatch):
     make_notebook(tmp_path / "notebooks" / "zh" / "01_x.ipynb", ["# 标题\n", "训练 10 个轮次"])
     (tmp_path / "README.zh-CN.md").write_text("用梯度截断训练\n", encoding="utf-8")
     (tmp_path / "LECTURE.zh-CN.md").write_text("讲解隐藏状态\n", encoding="utf-8")
-    monkeypatch.setitem(i18n.CATALOGUE, "test.planted", ("vocabulary", "词汇表"))
+    monkeypatch.setattr(i18n, "CATALOGUE", {"test.planted": ("vocabulary", "词汇表")})
     problems = glossary.check(glossary.zh_texts(tmp_path), TERMS)
     assert len(problems) == 4, problems
     assert any(p.startswith("notebooks/zh/01_x.ipynb [cell m1]:2: '轮次'") for p in problems)
@@ -96,3 +96,49 @@ def test_the_real_zh_texts_follow_the_glossary():
                     "is checked by test_the_catalogue_follows_the_glossary")
     problems = glossary.check(glossary.zh_texts())
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("bad, good", [
+    ("用遮蔽的输入训练", "用掩蔽的输入训练"),
+    ("掩码语言模型", "掩蔽语言模型"),
+    ("隐藏层大小相同", "隐藏单元数相同"),
+    ("d2l 的即时执行循环", "d2l 的命令式循环"),
+    ("只有反向方向读到未来", "只有反向读到未来"),
+    ("双向层的后向隐藏单元", "双向层的反向隐藏单元"),
+    ("在时光机器上训练", "在《时光机器》上训练"),
+])
+def test_planted_term_violations_are_caught(bad, good):
+    assert glossary.violations(bad, "x.md", TERMS), bad
+    assert glossary.violations(good, "x.md", TERMS) == [], good
+
+
+def test_hmm_backward_keeps_its_name():
+    for text in ["前向递归和后向递归", "后向消息 $\\rho_t$", "前向-后向算法", "后向 $\\hat\\rho_t$（归一化）",
+                 "后向概率", "一遍后向计算"]:
+        assert glossary.violations(text, "x.md", TERMS) == [], text
+
+
+def test_planted_typography_problems_are_caught():
+    broken = "第一句话，\n接着写下去。\n"
+    assert glossary.typography(broken, "x.md") == [
+        "x.md:1: hard line break inside a Chinese paragraph: join the line with the next"]
+    assert glossary.typography("# 标题\n正文。\n\n* 第一项\n* 第二项\n\n| 表 |\n| 格 |\n", "x.md") == []
+    assert glossary.typography("正文：\n$$\nx = 1\n$$\n```\n代码，\n代码\n```\n", "x.md") == []
+    assert len(glossary.typography("* 第一项，\n  接着写\n", "x.md")) == 1
+    italics = glossary.typography("这是*强调*的词，_这里_。", "x.md")
+    assert len(italics) == 2 and all("italics" in p for p in italics)
+    assert glossary.typography("**结果说明。** *The Time Machine* 和 $a*b*c$、`x_y_z`", "x.md") == []
+    half = glossary.typography("模型,数据;问题?对!比如:这样(括号)", "x.md")
+    assert [p.split("'")[1] for p in half] == [",", ";", "?", "!", ":", "(", ")"]
+    fine = "共 1,000 个词元，见 https://a.b/c?d=e(1) 和 `f(x, y)`、$f(a,b)$"
+    assert glossary.typography(fine, "x.md") == []
+    assert glossary.typography("笔记写道：“填空的时候,可以看未来”\n> 引文,照原样\n", "x.md") == []
+
+
+def test_typography_is_part_of_the_check_of_zh_texts(tmp_path):
+    (tmp_path / "notebooks" / "zh").mkdir(parents=True)
+    make_notebook(tmp_path / "notebooks" / "zh" / "01_x.ipynb", ["这是*斜体*，\n", "断行"])
+    (tmp_path / "README.zh-CN.md").write_text("半角,逗号\n", encoding="utf-8")
+    problems = [p for p in glossary.check(glossary.zh_texts(tmp_path), TERMS)
+                if not p.startswith("d2l_birnn/")]
+    assert len(problems) == 3, problems

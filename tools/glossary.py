@@ -9,6 +9,14 @@ the markdown and speaker notes of notebooks/zh/*.ipynb, README.zh-CN.md, LECTURE
 Chinese side of the message catalogue (d2l_birnn/i18n.py). A quotation may keep the words it
 quotes (the study notes write 隐藏状态): text inside “…” or 「…」 and markdown
 blockquote lines (``> ...``) are not checked.
+
+A ruled-out form is a literal string, or, written ``re:PATTERN``, a regular expression for a form
+that depends on its context (e.g. 后向 is ruled out for the BiRNN's direction but stays in the HMM's
+后向递归 and 后向消息; 时光机器 is ruled out without its 《》).
+
+The same texts are checked for Chinese typography (:func:`typography`): no hard line breaks inside
+a Chinese paragraph, no italics on Chinese text, full-width punctuation between Chinese characters.
+Code (spans and fenced blocks), math, URLs, link targets and HTML comments are not checked.
 """
 
 from __future__ import annotations
@@ -52,6 +60,11 @@ def load(path: Path = GLOSSARY) -> list[Term]:
     return terms
 
 
+def patterns(bad: str) -> str:
+    """The regular expression of one ruled-out form (literal, or ``re:PATTERN``)."""
+    return bad[3:] if bad.startswith("re:") else re.escape(bad)
+
+
 def _unquoted(text: str) -> str:
     """``text`` with quotations blanked out (same length, so positions and lines stay)."""
     return QUOTED.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
@@ -63,9 +76,9 @@ def violations(text: str, where: str, terms: list[Term]) -> list[str]:
     found = []
     for term in terms:
         for bad in term.ruled_out:
-            for match in re.finditer(re.escape(bad), plain):
+            for match in re.finditer(patterns(bad), plain):
                 line = plain.count("\n", 0, match.start()) + 1
-                found.append(f"{where}:{line}: {bad!r} is ruled out for {term.english!r}: write "
+                found.append(f"{where}:{line}: {match.group()!r} is ruled out for {term.english!r}: write "
                              f"{term.chinese} (d2l-zh: {term.d2l_zh})")
     return found
 
@@ -100,9 +113,89 @@ def notebook_texts(path: Path, root: Path = ROOT):
             yield f"{name} [cell {cell.get('id')}, speaker notes]", notes
 
 
-def check(texts, terms: list[Term] | None = None) -> list[str]:
+# --- Typography ---------------------------------------------------------------------------
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"                 # Chinese characters
+CJK_PUNCT = "\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2018-\u201d\u2026\u2014"
+ENDS_CHINESE = re.compile(f"[{HAN}{CJK_PUNCT}]$")
+# Text that is not Chinese prose: code spans, display and inline math, URLs, link targets, HTML
+# comments and tags (blanked, same length, before the italics and punctuation checks).
+NOT_PROSE = re.compile(r"`[^`\n]*`|\$\$.*?\$\$|(?<!\\)\$[^$\n]*?(?<!\\)\$|https?://\S+"
+                       r"|\]\([^)\s]*\)|<!--.*?-->|<[^>\n]*>", re.DOTALL)
+ITALIC = re.compile(r"(?<![*\\])\*(?![*\s])([^*\n]+?)(?<![\s\\])\*(?!\*)"
+                    r"|(?<![\w\\])_(?![_\s])([^_\n]+?)(?<![\s\\])_(?!\w)")
+HALF_PUNCT = re.compile(rf"(?<=[{HAN}])[,;:?!()]|[,;:?!()](?=[{HAN}])")
+FULL = dict(zip(",;:?!()", "，；：？！（）"))
+BLOCK_START = re.compile(r"\s*([-*+]\s|\d+[.)]\s|#|\||>|\$\$|```|~~~|<|!\[|\[\^)")
+
+
+def _blank(match: re.Match) -> str:
+    return re.sub(r"[^\n]", " ", match.group())
+
+
+def _prose_lines(text: str):
+    """(line number, line) of the lines outside fenced code and ``$$`` math blocks."""
+    fence = math = False
+    for number, line in enumerate(text.split("\n"), 1):
+        stripped = line.strip()
+        if stripped.startswith(("```", "~~~")):
+            fence = not fence
+            continue
+        if not fence and stripped.startswith("$$") and not (len(stripped) > 2 and stripped.endswith("$$")):
+            math = not math
+            continue
+        if not fence and not math:
+            yield number, line
+
+
+def hard_breaks(text: str) -> list[int]:
+    """Line numbers of lines that end in Chinese and are continued by the next line of the same
+    paragraph (a new list item, heading, table row, quote, math or code block is not a
+    continuation; a line ending in two spaces or a backslash is a deliberate break)."""
+    lines = dict(_prose_lines(text))
+    found = []
+    for number, line in lines.items():
+        after = lines.get(number + 1)
+        if (after is None or not after.strip() or line.endswith(("  ", "\\"))
+                or BLOCK_START.match(line) and not re.match(r"\s*([-*+]|\d+[.)])\s", line)
+                or BLOCK_START.match(after) or not ENDS_CHINESE.search(line.rstrip())):
+            continue
+        found.append(number)
+    return found
+
+
+def typography(text: str, where: str) -> list[str]:
+    """One line per typographic problem in a Chinese markdown text: a hard line break inside a
+    paragraph, italics on Chinese text, or half-width punctuation next to a Chinese character."""
+    found = [f"{where}:{n}: hard line break inside a Chinese paragraph: join the line with the next"
+             for n in hard_breaks(text)]
+    prose = "\n".join(line if i in dict(_prose_lines(text)) else ""
+                       for i, line in enumerate(text.split("\n"), 1))
+    plain = NOT_PROSE.sub(_blank, prose)
+    for match in ITALIC.finditer(plain):
+        if not re.search(f"[{HAN}]", match.group()):
+            continue
+        line = plain.count("\n", 0, match.start()) + 1
+        found.append(f"{where}:{line}: italics on Chinese text {match.group()!r}: drop the "
+                     "markers (or use bold for a term being defined)")
+    for match in HALF_PUNCT.finditer(_unquoted(plain)):   # quotations keep their punctuation
+        line = plain.count("\n", 0, match.start()) + 1
+        context = plain[max(0, match.start() - 6):match.end() + 6].replace("\n", " ")
+        found.append(f"{where}:{line}: half-width {match.group()!r} in a Chinese sentence "
+                     f"({context.strip()!r}): write {FULL[match.group()]}")
+    return found
+
+
+def check(texts, terms: list[Term] | None = None, catalogue_typography: bool = False) -> list[str]:
+    """Ruled-out terms in every text, and typography in the markdown texts (the catalogue's
+    strings, ``where`` starting with d2l_birnn/, are printed lines, not markdown: checked for
+    typography only if ``catalogue_typography``)."""
     terms = load() if terms is None else terms
-    return [line for where, text in texts for line in violations(text, where, terms)]
+    problems = []
+    for where, text in texts:
+        problems += violations(text, where, terms)
+        if catalogue_typography or not where.startswith("d2l_birnn/"):
+            problems += typography(text, where)
+    return problems
 
 
 def main(argv: list[str] | None = None) -> int:
