@@ -106,6 +106,6 @@ def test_benchmark_runs_for_real_on_the_cpu():
 
 
 def test_makefile_target_runs_the_script():
-    assert "gpu-check:\n\tbash tools/gpu_check.sh" in (ROOT / "Makefile").read_text()
+    assert "gpu-check: gpu-check-torch\n\tbash tools/gpu_check.sh" in (ROOT / "Makefile").read_text()
     assert os.access(SCRIPT, os.X_OK)
     subprocess.run(["bash", "-n", str(SCRIPT)], check=True)
