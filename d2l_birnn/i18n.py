@@ -384,8 +384,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                         "exp(平均损失) 为 {ppl:.2f}"),
     "nb04.jac.forward": ("forward", "前向"),
     "nb04.jac.backward": ("backward", "反向"),
-    "nb04.jac.map": ("layer {layer}, {direction}: ||d h_t / d x_s||",
-                     "第 {layer} 层，{direction}：||d h_t / d x_s||"),
+    "nb04.jac.map": ("layer {layer}, {direction}", "第 {layer} 层，{direction}"),
     "nb04.jac.colorbar": ("||d h_t / d x_s|| / largest of its map (white: 0)",
                           "||d h_t / d x_s|| / 该图中的最大值（白色：0）"),
     "nb04.jac.result": ("layer {layer}, {direction}: ||d h_t / d x_(t+1)|| mean {next:.3g}, largest "
