@@ -154,7 +154,8 @@ def render(rows: list[dict], missing: list[str], lang: str = "en") -> str:
     if missing:
         names = ", ".join(missing)
         table += f"\n*{text('lecture.table.missing', lang, names=names, line=line_example(lang))}*\n"
-    return table + f"\n*{text('lecture.table.source', lang)}*\n"
+    source = text('lecture.table.source', lang)
+    return table + (f"\n*{source}*\n" if lang == "en" else f"\n{source}\n")   # no italics on Chinese
 
 
 def replace_table(plan_text: str, table: str) -> str:
