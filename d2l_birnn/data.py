@@ -242,10 +242,10 @@ def check_batch_shape(num_tokens: int, batch_size, num_steps) -> None:
         )
 
 
-def seq_data_iter_random(corpus: Sequence[int], batch_size: int, num_steps: int) -> Iterator:
-    """Minibatches of random subsequences (d2l 0.17): yields (X, Y), each (batch_size, num_steps)."""
-    from mxnet import np as mnp
-
+def random_subsequence_batches(corpus: Sequence[int], batch_size: int, num_steps: int,
+                               to_array) -> Iterator:
+    """d2l's random sampling, for any framework: yields (to_array(X), to_array(Y)), where X and
+    Y are lists of ``batch_size`` lists of ``num_steps`` token ids, Y shifted by one token."""
     corpus = corpus[random.randint(0, num_steps - 1):]
     num_subseqs = (len(corpus) - 1) // num_steps
     initial_indices = list(range(0, num_subseqs * num_steps, num_steps))
@@ -255,7 +255,14 @@ def seq_data_iter_random(corpus: Sequence[int], batch_size: int, num_steps: int)
         starts = initial_indices[i: i + batch_size]
         X = [corpus[j: j + num_steps] for j in starts]
         Y = [corpus[j + 1: j + 1 + num_steps] for j in starts]
-        yield mnp.array(X), mnp.array(Y)
+        yield to_array(X), to_array(Y)
+
+
+def seq_data_iter_random(corpus: Sequence[int], batch_size: int, num_steps: int) -> Iterator:
+    """Minibatches of random subsequences (d2l 0.17): yields (X, Y), each (batch_size, num_steps)."""
+    from mxnet import np as mnp
+
+    return random_subsequence_batches(corpus, batch_size, num_steps, mnp.array)
 
 
 def seq_data_iter_sequential(corpus: Sequence[int], batch_size: int, num_steps: int) -> Iterator:

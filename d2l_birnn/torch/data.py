@@ -18,16 +18,7 @@ from .. import data as _core
 
 def seq_data_iter_random(corpus: Sequence[int], batch_size: int, num_steps: int) -> Iterator:
     """Minibatches of random subsequences (d2l 0.17.6): yields (X, Y), each (batch_size, num_steps)."""
-    corpus = corpus[random.randint(0, num_steps - 1):]
-    num_subseqs = (len(corpus) - 1) // num_steps
-    initial_indices = list(range(0, num_subseqs * num_steps, num_steps))
-    random.shuffle(initial_indices)
-    num_batches = num_subseqs // batch_size
-    for i in range(0, batch_size * num_batches, batch_size):
-        starts = initial_indices[i: i + batch_size]
-        X = [corpus[j: j + num_steps] for j in starts]
-        Y = [corpus[j + 1: j + 1 + num_steps] for j in starts]
-        yield torch.tensor(X), torch.tensor(Y)
+    return _core.random_subsequence_batches(corpus, batch_size, num_steps, torch.tensor)
 
 
 def seq_data_iter_sequential(corpus: Sequence[int], batch_size: int, num_steps: int) -> Iterator:
