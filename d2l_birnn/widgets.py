@@ -95,11 +95,22 @@ def display_with_hint(widget, hint: str) -> None:
     and what a front end without widgets shows)."""
     from IPython.display import display
 
-    bundle = widget._repr_mimebundle_()
-    data = bundle[0] if isinstance(bundle, tuple) else bundle
-    data = {k: v for k, v in data.items() if k != "text/plain"}
+    data = {k: v for k, v in widget_bundle(widget).items() if k != "text/plain"}
     data["text/plain"] = hint
     display(data, raw=True)
+    if not hasattr(widget, "_repr_mimebundle_") and hasattr(widget, "_handle_displayed"):
+        widget._handle_displayed()   # ipywidgets 7 runs its on_displayed callbacks here
+
+
+def widget_bundle(widget) -> dict:
+    """The MIME bundle that displays ``widget``: ipywidgets 8's ``_repr_mimebundle_``, or, on
+    ipywidgets 7 (Colab's 7.7.1), the view reference its ``_ipython_display_`` would send."""
+    if hasattr(widget, "_repr_mimebundle_"):
+        bundle = widget._repr_mimebundle_()
+        return dict(bundle[0] if isinstance(bundle, tuple) else bundle)
+    return {"text/plain": repr(widget),
+            "application/vnd.jupyter.widget-view+json": {
+                "version_major": 2, "version_minor": 0, "model_id": widget.model_id}}
 
 
 def blank_guesser_box(show: Callable, example: str, k: int = 3, max_k: int = 8) -> None:
@@ -175,4 +186,4 @@ def trellis_sliders(figure: Callable, values: dict, ranges: dict, labels: dict |
 
 
 __all__ = ["blank_guesser_box", "display_with_hint", "dropped_letters", "guess_safely",
-           "sentence_problem", "trellis_sliders"]
+           "sentence_problem", "trellis_sliders", "widget_bundle"]

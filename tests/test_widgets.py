@@ -70,6 +70,27 @@ def test_the_text_box_shows_a_hint_as_its_static_form(shown, capsys):
     assert "application/vnd.jupyter.widget-view+json" in data
 
 
+class Ipywidgets7Box:
+    """What ipywidgets 7 (Colab's 7.7.1) gives: no _repr_mimebundle_; a model id and the
+    callbacks its display runs."""
+    model_id = "abc123"
+
+    def __init__(self):
+        self.displayed = 0
+
+    def _handle_displayed(self):
+        self.displayed += 1
+
+
+def test_an_ipywidgets_7_widget_is_shown_by_its_view_reference(shown):
+    box = Ipywidgets7Box()
+    widgets.display_with_hint(box, "(hint)")
+    [(data, raw)] = shown
+    assert raw and data["text/plain"] == "(hint)"
+    assert data["application/vnd.jupyter.widget-view+json"]["model_id"] == "abc123"
+    assert box.displayed == 1
+
+
 def test_without_ipywidgets_the_example_is_shown_once(monkeypatch, capsys):
     monkeypatch.setattr(widgets, "_ipywidgets", lambda: None)
     widgets.blank_guesser_box(show_with(BlankGuesser(TEXT)), "the time trav_ller")
