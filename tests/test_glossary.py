@@ -73,7 +73,7 @@ def test_planted_terms_in_each_kind_of_zh_text_are_found(tmp_path, monkeypatch):
     assert any(p.startswith("notebooks/zh/01_x.ipynb [cell m1]:2: '轮次'") for p in problems)
     assert any(p.startswith("README.zh-CN.md:1: '梯度截断'") for p in problems)
     assert any(p.startswith("LECTURE.zh-CN.md:1: '隐藏状态'") for p in problems)
-    assert any(p.startswith("d2l_birnn/i18n.py [test.planted]:1: '词汇表'") for p in problems)
+    assert any(p.startswith("d2l_birnn/locale/zh.po [test.planted]:1: '词汇表'") for p in problems)
 
 
 def test_a_malformed_glossary_is_refused(tmp_path):
@@ -87,7 +87,7 @@ def test_a_malformed_glossary_is_refused(tmp_path):
 
 
 def test_the_catalogue_follows_the_glossary():
-    assert glossary.check(((f"d2l_birnn/i18n.py [{k}]", zh) for k, (_, zh) in i18n.CATALOGUE.items()),
+    assert glossary.check(((f"d2l_birnn/locale/zh.po [{k}]", zh) for k, (_, zh) in i18n.CATALOGUE.items()),
                           TERMS) == []
 
 

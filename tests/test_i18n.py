@@ -103,3 +103,114 @@ def test_localize_is_identity_in_english(monkeypatch):
     monkeypatch.setenv(i18n.LANG_ENV, "en")
     table = pd.DataFrame({"bits": [1.0]}, index=["bidirectional"])
     pd.testing.assert_frame_equal(i18n.localize(table), table)
+
+
+# --- the catalogue as gettext data (d2l_birnn/locale/) -----------------------------------------
+PO = """# a comment
+msgid ""
+msgstr ""
+"Language: fr\\n"
+
+#. a section
+#, python-brace-format
+msgctxt "test.greeting"
+msgid "hello {name}"
+msgstr "bonjour {name}"
+
+msgctxt "test.two_lines"
+msgid ""
+"forward RNN\\n"
+"(left to right) \\"quoted\\" \\\\pi"
+msgstr "x"
+"""
+
+
+def test_po_reader_reads_keys_flags_comments_escapes_and_continued_strings():
+    entries = i18n.parse_po(PO, "t.po")
+    assert [e.key for e in entries] == ["test.greeting", "test.two_lines"]
+    assert entries[0].msgstr == "bonjour {name}" and entries[0].flags == ("python-brace-format",)
+    assert entries[0].comments == ("a section",) and entries[0].line == 6
+    assert entries[1].msgid == 'forward RNN\n(left to right) "quoted" \\pi'
+
+
+@pytest.mark.parametrize("text, error", [
+    ('msgctxt "a.b"\nmsgid "x"\nmsgid_plural "xs"\nmsgstr[0] "y"\n', r"t.po:3: cannot read 'msgid_plural"),
+    ('msgid "x"\nmsgstr "y"\n', r"t.po:1: msgid 'x' has no msgctxt"),
+    ('msgctxt "a.b"\nmsgid "x\\q"\nmsgstr "y"\n', r"t.po:2: unknown escape \\q"),
+    ('msgctxt "a.b"\nmsgid "x"\nmsgstr "y"\n\nmsgctxt "a.b"\nmsgid "z"\nmsgstr "w"\n',
+     r"t.po:5: key 'a.b' again \(first at line 1\)"),
+    ('msgctxt "a.b"\nmsgid "x"\n', "t.po:1: an entry needs msgid and msgstr"),
+    ('msgctxt "a.b"\nmsgid x\nmsgstr "y"\n', "t.po:2: expected one string in double quotes"),
+])
+def test_po_reader_names_the_line_of_what_it_cannot_read(text, error):
+    with pytest.raises(i18n.PoError, match=error):
+        i18n.parse_po(text, "t.po")
+
+
+def test_the_committed_catalogue_files_are_complete_and_in_canonical_form():
+    assert i18n.LANGUAGES[0] == "en" and "zh" in i18n.LANGUAGES
+    assert i18n.catalogue_problems() == []
+    template = i18n.read_po(i18n.LOCALE_DIR / i18n.TEMPLATE_NAME)
+    assert [e.key for e in template] == list(i18n.CATALOGUE) and all(not e.msgstr for e in template)
+    for path in [i18n.LOCALE_DIR / i18n.TEMPLATE_NAME, *sorted(i18n.LOCALE_DIR.glob("*.po"))]:
+        text = path.read_text(encoding="utf-8")
+        language = None if path.suffix == ".pot" else path.stem
+        assert i18n.format_po(i18n.read_po(path), language) == text, \
+            f"{path.name} is not in the form format_po writes (run write_po on its entries)"
+
+
+def _locale(tmp_path, edit=None):
+    """A copy of the real catalogue files in tmp_path, zh.po changed by ``edit(entries)``."""
+    pot = i18n.read_po(i18n.LOCALE_DIR / i18n.TEMPLATE_NAME)
+    zh = i18n.read_po(i18n.LOCALE_DIR / "zh.po")
+    i18n.write_po(tmp_path / i18n.TEMPLATE_NAME, pot, None)
+    i18n.write_po(tmp_path / "zh.po", edit(zh) if edit else zh, "zh")
+    return tmp_path
+
+
+def test_a_changed_english_text_makes_its_translation_stale_and_unused(tmp_path):
+    locale = _locale(tmp_path)
+    pot = [e._replace(msgid="the epoch") if e.key == "axis.epoch" else e
+           for e in i18n.read_po(locale / i18n.TEMPLATE_NAME)]
+    i18n.write_po(locale / i18n.TEMPLATE_NAME, pot, None)
+    languages, catalogue, problems = i18n.load_catalogue(locale)
+    assert problems == ["zh.po [axis.epoch]: stale: translated from 'epoch', the English is now "
+                        "'the epoch': update msgstr, then copy the new msgid"]
+    assert catalogue["axis.epoch"] == ("the epoch", "the epoch")      # English shown, as gettext does
+
+
+def test_fuzzy_missing_extra_and_mismatched_fields_are_problems(tmp_path):
+    def edit(entries):
+        out = []
+        for e in entries:
+            if e.key == "axis.epoch":
+                e = e._replace(flags=("fuzzy",))
+            elif e.key == "word.model":
+                e = e._replace(msgstr="")
+            elif e.key == "plot.birnn.title":
+                e = e._replace(msgstr="{N} 个时间步")
+            out.append(e)
+        return out + [i18n.Entry("test.extra", "x", "y")]
+    problems = i18n.load_catalogue(_locale(tmp_path, edit))[2]
+    assert len(problems) == 4, problems
+    assert any("[axis.epoch]: stale (marked fuzzy)" in p for p in problems)
+    assert any("[word.model]: missing" in p for p in problems)
+    assert any("[plot.birnn.title]: fields ['N'] differ from the English ['T']" in p for p in problems)
+    assert any("[test.extra]: not in messages.pot" in p for p in problems)
+
+
+def test_a_third_language_is_a_new_file(tmp_path):
+    locale = _locale(tmp_path)
+    entries = [e._replace(msgstr="époque") if e.key == "axis.epoch" else e._replace(msgstr="")
+               for e in i18n.read_po(locale / i18n.TEMPLATE_NAME)]
+    i18n.write_po(locale / "fr.po", entries, "fr")
+    languages, catalogue, problems = i18n.load_catalogue(locale)
+    assert languages == ("en", "fr", "zh")
+    assert catalogue["axis.epoch"] == ("epoch", "époque", "迭代周期")
+    assert catalogue["word.model"][1] == "model"          # untranslated: English, and reported
+    assert len(problems) == len(catalogue) - 1 and all(p.startswith("fr.po [") for p in problems)
+
+
+def test_a_missing_catalogue_says_how_to_fix_it(tmp_path):
+    with pytest.raises(FileNotFoundError, match="package-data must list locale/"):
+        i18n.load_catalogue(tmp_path)

@@ -6,7 +6,7 @@ The glossary has one row per term: English, the Chinese that d2l-zh uses (and so
 this collection), where d2l-zh uses it, variants that are ruled out (``;``
 separated, e.g. 隐藏状态 for "hidden state") and a note. The zh texts checked:
 the markdown and speaker notes of notebooks/zh/*.ipynb, README.zh-CN.md, LECTURE.zh-CN.md and the
-Chinese side of the message catalogue (d2l_birnn/i18n.py). A quotation may keep the words it
+Chinese side of the message catalogue (d2l_birnn/locale/zh.po). A quotation may keep the words it
 quotes (the study notes write 隐藏状态): text inside “…” or 「…」 and markdown
 blockquote lines (``> ...``) are not checked.
 
@@ -85,10 +85,11 @@ def violations(text: str, where: str, terms: list[Term]) -> list[str]:
 
 def zh_texts(root: Path = ROOT):
     """(where, text) of every Chinese text of the collection that exists."""
-    from d2l_birnn.i18n import CATALOGUE
+    from d2l_birnn import i18n
 
-    for key, (_, zh) in CATALOGUE.items():
-        yield f"d2l_birnn/i18n.py [{key}]", zh
+    zh = i18n.LANGUAGES.index("zh")
+    for key, texts in i18n.CATALOGUE.items():
+        yield f"d2l_birnn/locale/zh.po [{key}]", texts[zh]
     for name in ("README.zh-CN.md", "LECTURE.zh-CN.md"):
         if (root / name).exists():
             yield name, (root / name).read_text(encoding="utf-8")
