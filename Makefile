@@ -9,7 +9,10 @@ KERNEL ?= $(if $(filter .venv,$(VENV)),d2l-birnn,d2l-birnn-$(patsubst .venv-%,%,
 # 1 on Python 3.12 and newer: NumPy 2 there (see pyproject.toml), so no NumPy 1.26/2 side envs.
 NEW_PYTHON := $(shell $(PYTHON) -c 'import sys; print(int(sys.version_info >= (3, 12)))' 2>/dev/null)
 # The pins that go in without their dependencies on Python 3.12+ (a no-op below: already there).
-NO_DEPS := mxnet==1.9.1 d2l==1.0.3
+# MXNet only where it has wheels (Linux x86-64/aarch64, macOS x86-64); elsewhere (macOS arm64,
+# Windows) setup installs the PyTorch edition alone.
+MXNET_WHEELS := $(shell $(PYTHON) tools/check_python.py --mxnet-wheels 2>/dev/null)
+NO_DEPS := $(if $(filter no,$(MXNET_WHEELS)),,mxnet==1.9.1) d2l==1.0.3
 # The PyTorch edition's framework, installed beside MXNet. On Linux, PyPI's `torch` is the CUDA
 # build (about 3 GB with its nvidia-* wheels); TORCH can name a CPU wheel instead.
 TORCH ?= torch

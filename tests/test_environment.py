@@ -56,8 +56,44 @@ def test_every_supported_python_gets_one_numpy_and_matplotlib(version):
 
 def test_makefile_adds_mxnet_and_d2l_without_their_dependencies():
     makefile = (ROOT / "Makefile").read_text()
-    assert "NO_DEPS := mxnet==1.9.1 d2l==1.0.3" in makefile
+    assert "NO_DEPS := $(if $(filter no,$(MXNET_WHEELS)),,mxnet==1.9.1) d2l==1.0.3" in makefile
     assert "--no-deps $(NO_DEPS)" in makefile
+
+
+@pytest.mark.parametrize("mxnet_wheels, expected", [
+    ("yes", "mxnet==1.9.1 d2l==1.0.3"), ("no", "d2l==1.0.3"), ("", "mxnet==1.9.1 d2l==1.0.3")])
+def test_makefile_leaves_mxnet_out_where_it_has_no_wheels(mxnet_wheels, expected):
+    out = subprocess.run(["make", "-n", "venv", "VENV=/nonexistent-venv",
+                          f"MXNET_WHEELS={mxnet_wheels}"], cwd=ROOT, capture_output=True,
+                         text=True, check=True).stdout
+    [line] = [ln for ln in out.splitlines() if "--no-deps" in ln]
+    assert line.split("--no-deps", 1)[1].split() == expected.split()
+
+
+# (sys_platform, platform_machine) as Python reports them on each platform students have.
+PLATFORMS = {"linux-x86_64": ("linux", "x86_64", True), "linux-aarch64": ("linux", "aarch64", True),
+             "macos-x86_64": ("darwin", "x86_64", True), "macos-arm64": ("darwin", "arm64", False),
+             "windows": ("win32", "AMD64", False)}
+
+
+@pytest.mark.parametrize("name", PLATFORMS)
+def test_mxnet_is_a_dependency_only_where_it_has_wheels(name):
+    platform, machine, has_wheels = PLATFORMS[name]
+    assert check_python.has_mxnet_wheels(platform, machine) == has_wheels
+    env = {**default_environment(), "python_version": "3.11", "python_full_version": "3.11.0",
+           "sys_platform": platform, "platform_machine": machine}
+    reqs = [Requirement(dep) for dep in PYPROJECT["dependencies"]]
+    names = {r.name for r in reqs if r.marker is None or r.marker.evaluate(env)}
+    assert ("mxnet" in names) == has_wheels
+    assert {"numpy", "d2l", "jupyterlab"} <= names   # the rest installs everywhere
+
+
+def test_check_python_says_whether_mxnet_installs_here():
+    out = subprocess.run([sys.executable, str(ROOT / "tools/check_python.py"), "--mxnet-wheels"],
+                         capture_output=True, text=True, check=True).stdout.strip()
+    import platform
+    assert out == ("yes" if check_python.has_mxnet_wheels(sys.platform, platform.machine())
+                   else "no")
     assert "pip install -e . && pip install --no-deps mxnet==1.9.1 d2l==1.0.3" in \
         (ROOT / "pyproject.toml").read_text(), "pyproject.toml tells pip users the same"
 

@@ -1,6 +1,7 @@
 """Stop early, with a clear message, on a Python that d2l-birnn cannot support.
 
     python3 tools/check_python.py [--venv .venv]
+    python3 tools/check_python.py --mxnet-wheels   # "yes" or "no": does MXNet 1.9.1 install here?
 
 With ``--venv DIR`` it also refuses to reuse an environment made by another
 Python (``make setup`` would otherwise keep using it silently).
@@ -12,6 +13,8 @@ import sys
 from pathlib import Path
 
 SUPPORTED = ((3, 9), (3, 13))
+# (sys.platform, machine) pairs with MXNet 1.9.1 wheels on PyPI; pyproject.toml's marker agrees.
+MXNET_PLATFORMS = {("linux", "x86_64"), ("linux", "aarch64"), ("darwin", "x86_64")}
 # Python 3.12+ runs NumPy 2 with d2l_birnn.compat (pyproject.toml says which versions).
 NUMPY_2_FROM = (3, 12)
 
@@ -52,10 +55,20 @@ def venv_problem(venv: Path, version) -> "str | None":
             f"or remove the old one ('rm -rf {venv}') and run the same command again.")
 
 
+def has_mxnet_wheels(platform: str, machine: str) -> bool:
+    """Whether pip finds MXNet 1.9.1 for ``platform`` (sys.platform) on ``machine``
+    (platform.machine(); Windows reports AMD64, Apple Silicon arm64)."""
+    return (platform, machine.lower()) in MXNET_PLATFORMS
+
+
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv == ["--mxnet-wheels"]:
+        import platform
+        print("yes" if has_mxnet_wheels(sys.platform, platform.machine()) else "no")
+        return 0
     if not (argv == [] or (len(argv) == 2 and argv[0] == "--venv")):
-        print("usage: python3 tools/check_python.py [--venv DIR]", file=sys.stderr)
+        print("usage: python3 tools/check_python.py [--venv DIR | --mxnet-wheels]", file=sys.stderr)
         return 2
     version = sys.version_info[:2]
     message = problem(version)
