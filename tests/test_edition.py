@@ -215,24 +215,25 @@ def test_command_line_errors_say_what_exists(edition):
         ed.Edition("x", "colour", Path("."), Path("."))
 
 
-def test_a_framework_edition_overrides_code_and_copies_markdown(tmp_path):
-    source = tmp_path / "notebooks"
-    make_source(source / "01_test.ipynb")
-    torch = ed.Edition("pytorch", "framework", source, source / "pytorch")
-    ed.sync_notebook(torch, source / "01_test.ipynb")
-    nb = read(source / "pytorch" / "01_test.ipynb")
-    assert cell(nb, "md1").source == "# Title\n\nSome English." and "edition" not in cell(nb, "md1").metadata
-    assert cell(nb, "code1").metadata["edition"]["axis"] == "framework"
-    problems = ed.check_edition(torch)
-    assert len(problems) == 3 and all("untranslated" in p for p in problems)   # 3 code cells
-
-
-def test_the_real_edition_is_in_sync():
-    zh = ed.EDITIONS["zh"]
-    if not zh.directory.exists():
-        pytest.skip(f"{zh.directory} does not exist yet (issue 15: `python tools/edition.py sync zh`)")
-    problems = ed.check_edition(zh)
+@pytest.mark.parametrize("name", list(ed.EDITIONS))
+def test_the_real_edition_is_in_sync(name):
+    edition = ed.EDITIONS[name]
+    if not edition.directory.exists():
+        pytest.skip(f"{edition.directory} does not exist yet (`python tools/edition.py sync {name}`)")
+    problems = ed.check_edition(edition)
     assert not problems, "\n".join(problems)
+
+
+def test_the_four_editions_are_the_ones_the_layout_names():
+    editions = ed.EDITIONS
+    assert list(editions) == ["zh", "pytorch", "zh/pytorch"]
+    assert (editions["pytorch"].axis, editions["zh/pytorch"].axis) == ("framework", "language")
+    assert editions["zh/pytorch"].source_dir == editions["pytorch"].directory
+    assert editions["zh/pytorch"].shared_from == (ed.NOTEBOOKS, editions["zh"].directory)
+    assert "from d2l_birnn" not in editions["pytorch"].setup_source()
+    assert 'D2L_BIRNN_LANG"] = "zh"' in editions["zh/pytorch"].setup_source()
+    assert '["setup"]()' not in editions["pytorch"].setup_source()      # no MXNet install
+    assert '["install_cjk_font"]()' in editions["zh/pytorch"].setup_source()
 
 
 # ---------------------------------------------------------------------------
@@ -305,6 +306,263 @@ def test_notes_still_english_are_not_stamped_and_extra_or_missing_notes_are_flag
     problems = ed.check_edition(edition)
     assert any("cell md2: speaker notes missing" in p for p in problems)
     assert any("cell code2: speaker notes the source cell does not have" in p for p in problems)
+
+
+# ---------------------------------------------------------------------------
+# The framework axis: notebooks/pytorch (shared, framework-specific and own cells) and
+# notebooks/zh/pytorch (translations of shared prose taken from notebooks/zh, made once)
+# ---------------------------------------------------------------------------
+SETUP_PT, SETUP_ZH_PT = "# setup cell, pytorch\nimport os", "# setup cell, zh pytorch\nimport os"
+
+
+@pytest.fixture
+def four(tmp_path):
+    """The four editions on the synthetic notebook, all synced; zh translated and stamped."""
+    source = tmp_path / "notebooks"
+    make_source(source / "01_test.ipynb")
+    add_source_notes_at(source, {"md2": "Say: H_t.", "code1": "Say: it prints 2."})
+    zh = ed.Edition("zh", "language", source, source / "zh", lambda: SETUP_ZH)
+    pt = ed.Edition("pytorch", "framework", source, source / "pytorch", lambda: SETUP_PT)
+    zh_pt = ed.Edition("zh/pytorch", "language", source / "pytorch", source / "zh" / "pytorch",
+                       lambda: SETUP_ZH_PT, shared_from=(source, source / "zh"))
+    ed.sync_notebook(zh, source / "01_test.ipynb")
+    translate(zh)
+    translate_notes(zh, {"md2": "讲：H_t。", "code1": "讲：它打印 2。"})
+    ed.sync_notebook(pt, source / "01_test.ipynb")
+    return {"zh": zh, "pytorch": pt, "zh/pytorch": zh_pt}
+
+
+def add_source_notes_at(source_dir, notes):
+    path = source_dir / "01_test.ipynb"
+    nb = read(path)
+    for cell_id, text in notes.items():
+        cell(nb, cell_id).metadata["speaker_notes"] = text
+    write(path, nb)
+
+
+def edit(path, cell_id, text=None, notes=None):
+    nb = read(path)
+    if text is not None:
+        cell(nb, cell_id).source = text
+    if notes is not None:
+        cell(nb, cell_id).metadata["speaker_notes"] = notes
+    write(path, nb)
+
+
+def pt_path(four):
+    return four["pytorch"].directory / "01_test.ipynb"
+
+
+def port(four):
+    """Port code1 to PyTorch and give md2 PyTorch-specific prose; stamp both."""
+    edit(pt_path(four), "code1", "# NBVAL_CHECK_OUTPUT\nprint(torch.tensor(1) + 1)")
+    edit(pt_path(four), "md2", "The hidden state $H_t$ of `nn.RNN`.")
+    lines = ed.stamp_notebook(four["pytorch"], four["pytorch"].source_dir / "01_test.ipynb")
+    assert sorted(lines) == ["cell code1: stamped as framework-specific",
+                             "cell md2: stamped as framework-specific"]
+    assert all(ed.check_edition(e) == [] for e in (four["zh"], four["pytorch"]))
+
+
+def test_a_framework_edition_starts_as_shared_copies_with_its_own_setup_cell(four):
+    nb = read(pt_path(four))
+    assert [c.get("id") for c in nb.cells] == ["md1", "setup", "code1", "md2", "code2"]
+    assert cell(nb, "setup").source == SETUP_PT and "edition" not in cell(nb, "setup").metadata
+    assert cell(nb, "md1").source == "# Title\n\nSome English."
+    assert cell(nb, "md1").metadata["edition"]["status"] == "shared"
+    assert cell(nb, "code1").metadata["speaker_notes"] == "Say: it prints 2."
+    assert cell(nb, "code1").metadata["tags"] == ["keep"] and cell(nb, "code1").outputs == []
+    assert ed.check_edition(four["pytorch"]) == []
+    assert nb.metadata["edition"]["source"] == "../01_test.ipynb"
+
+
+def test_framework_specific_cells_are_kept_by_sync_and_go_stale_when_the_source_changes(four):
+    port(four)
+    source = four["pytorch"].source_dir / "01_test.ipynb"
+    edit(source, "md2", "The hidden state $H_t$, again.")
+    edit(source, "md1", "# Title\n\nSome English, changed.")
+    notes = ed.sync_notebook(four["pytorch"], source)
+    assert notes == ["cell md1: copied", "cell md2: stale: the source cell changed since this "
+                     "framework-specific cell was stamped"]
+    nb = read(pt_path(four))
+    assert cell(nb, "md1").source == "# Title\n\nSome English, changed."   # shared: follows
+    assert cell(nb, "md2").source == "The hidden state $H_t$ of `nn.RNN`."  # specific: kept
+    [problem] = ed.check_edition(four["pytorch"])
+    assert "cell md2: stale" in problem
+    assert ed.main(["check", "pytorch"], editions=four) == 1
+    assert ed.stamp_notebook(four["pytorch"], source, ["md2"]) == [
+        "cell md2: stamped as framework-specific"]
+    assert ed.check_edition(four["pytorch"]) == []
+
+
+def test_a_change_to_the_source_notes_makes_a_framework_specific_cell_stale(four):
+    port(four)
+    add_source_notes_at(four["pytorch"].source_dir, {"code1": "Say: it prints 2, the sum."})
+    assert any("cell code1: stale" in p for p in ed.check_edition(four["pytorch"]))
+
+
+def test_sync_never_overwrites_an_edited_shared_cell(four):
+    edit(pt_path(four), "code2", "x = torch.tensor(3)")
+    notes = ed.sync_notebook(four["pytorch"], four["pytorch"].source_dir / "01_test.ipynb")
+    assert len(notes) == 1 and notes[0].startswith("cell code2: edited, differs from the source")
+    assert cell(read(pt_path(four)), "code2").source == "x = torch.tensor(3)"
+    [problem] = ed.check_edition(four["pytorch"])
+    assert "cell code2: code differs from the source" in problem and "stamp" in problem
+
+
+def test_own_cells_are_stamped_kept_in_place_and_omitted_cells_recorded(four):
+    nb = read(pt_path(four))
+    nb.cells.insert(3, nbformat.v4.new_code_cell("print(torch.__version__)", id="pt-only"))
+    write(pt_path(four), nb)
+    [problem] = ed.check_edition(four["pytorch"])
+    assert "cell pt-only: a cell the source does not have" in problem
+    assert ed.stamp_notebook(four["pytorch"], four["pytorch"].source_dir / "01_test.ipynb") == [
+        "cell pt-only: stamped as this edition's own"]
+    src = four["pytorch"].source_dir / "01_test.ipynb"
+    assert ed.omit_cells(four["pytorch"], src, ["code2"]) == ["cell code2: omitted"]
+    assert ed.check_edition(four["pytorch"]) == []
+    edit(src, "md1", "# Title\n\nNew English.")             # sync keeps own cells in place
+    ed.sync_notebook(four["pytorch"], src)
+    assert [c.get("id") for c in read(pt_path(four)).cells] == ["md1", "setup", "code1", "pt-only",
+                                                                 "md2"]
+    assert ed.check_edition(four["pytorch"]) == []
+    ed.share_cells(four["pytorch"], src, ["code2"])            # back, as the source's
+    assert cell(read(pt_path(four)), "code2").source == "x = 3"
+    assert ed.check_edition(four["pytorch"]) == []
+
+
+def test_share_gives_a_framework_specific_cell_the_source_text_again(four):
+    port(four)
+    ed.share_cells(four["pytorch"], four["pytorch"].source_dir / "01_test.ipynb", ["md2"])
+    md2 = cell(read(pt_path(four)), "md2")
+    assert md2.source == "The hidden state $H_t$." and md2.metadata["edition"]["status"] == "shared"
+    assert ed.check_edition(four["pytorch"]) == []
+
+
+def _pt_plant(four, change):
+    port(four)
+    nb = read(pt_path(four))
+    change(nb)
+    write(pt_path(four), nb)
+    return ed.check_edition(four["pytorch"])
+
+
+@pytest.mark.parametrize("change, expected", [
+    (lambda nb: setattr(cell(nb, "md1"), "source", "# Title\n\nEdited in place."),
+     "cell md1: markdown differs from the source"),
+    (lambda nb: setattr(cell(nb, "setup"), "source", "# setup cell, en\nimport os"),
+     "cell setup: the setup cell differs from its template"),
+    (lambda nb: cell(nb, "code2").metadata.update(speaker_notes="Say: other."),
+     "cell code2: speaker notes differ from the source's"),
+    (lambda nb: cell(nb, "md1").metadata.update(slideshow={"slide_type": "skip"}),
+     "cell md1: metadata differs"),
+    (lambda nb: cell(nb, "md2").metadata["edition"].update(source_sha256="0" * 64),
+     "cell md2: stale"),
+    (lambda nb: cell(nb, "code1").metadata["edition"].pop("source_sha256"),
+     "cell code1: framework-specific without a source hash"),
+    (lambda nb: nb.cells.pop(), "(missing ['code2'])"),
+    (_swap, "structure: the source's cells differ"),
+    (lambda nb: nb.cells.append(nbformat.v4.new_code_cell("y = 1", id="stray")),
+     "cell stray: a cell the source does not have"),
+    (lambda nb: nb.metadata["edition"].update(omitted=["gone"]), "omitted cell gone: the source"),
+])
+def test_the_pytorch_check_fails_on_each_planted_drift(four, change, expected):
+    problems = _pt_plant(four, change)
+    assert len(problems) == 1 and expected in problems[0], problems
+    assert ed.main(["--check"], editions=four) == 1
+
+
+def test_a_framework_edition_may_lack_a_notebook_until_it_is_written(four, capsys):
+    make_source(four["pytorch"].source_dir / "02_more.ipynb")
+    assert ed.check_edition(four["pytorch"]) == []
+    assert ed.main(["--check"], editions={"pytorch": four["pytorch"]}) == 0
+    assert "02_more.ipynb not written yet" in capsys.readouterr().out
+    assert ed.main(["sync", "pytorch"], editions=four) == 0          # syncs only written ones
+    assert not (four["pytorch"].directory / "02_more.ipynb").exists()
+
+
+# zh/pytorch --------------------------------------------------------------------------------
+def zh_pt_path(four):
+    return four["zh/pytorch"].directory / "01_test.ipynb"
+
+
+def test_zh_pytorch_takes_the_zh_translation_of_shared_prose_and_translates_only_the_rest(four):
+    port(four)
+    zh_pt = four["zh/pytorch"]
+    notes = ed.sync_notebook(zh_pt, zh_pt.source_dir / "01_test.ipynb")
+    assert "cell md1: copied the shared translation" in notes
+    assert "cell md2: untranslated" in notes                       # PyTorch-specific prose
+    assert "cell code1: speaker notes untranslated" not in notes   # notes shared (unchanged)
+    nb = read(zh_pt_path(four))
+    assert cell(nb, "md1").source == "# 标题\n\n一些中文。"
+    assert cell(nb, "md1").metadata["edition"] == {"axis": "language", "status": "shared",
+                                                   "from": ".."}
+    assert cell(nb, "code1").metadata["speaker_notes"] == "讲：它打印 2。"
+    assert cell(nb, "code1").source == "# NBVAL_CHECK_OUTPUT\nprint(torch.tensor(1) + 1)"
+    assert cell(nb, "setup").source == SETUP_ZH_PT and "edition" not in cell(nb, "code1").metadata
+    assert cell(nb, "md2").metadata["speaker_notes"] == "讲：H_t。"   # md2's notes are shared
+    problems = ed.check_edition(zh_pt)
+    assert len(problems) == 1 and "cell md2: untranslated" in problems[0]
+    edit(zh_pt_path(four), "md2", "`nn.RNN` 的隐状态 $H_t$。")
+    assert ed.stamp_notebook(zh_pt, zh_pt.source_dir / "01_test.ipynb") == ["cell md2: stamped"]
+    assert ed.check_edition(zh_pt) == []
+    assert nb.metadata["edition"]["source"] == "../../pytorch/01_test.ipynb"
+
+
+def _zh_pt_synced(four):
+    port(four)
+    zh_pt = four["zh/pytorch"]
+    ed.sync_notebook(zh_pt, zh_pt.source_dir / "01_test.ipynb")
+    edit(zh_pt_path(four), "md2", "`nn.RNN` 的隐状态 $H_t$。")
+    ed.stamp_notebook(zh_pt, zh_pt.source_dir / "01_test.ipynb")
+    assert all(ed.check_edition(e) == [] for e in four.values())
+    return zh_pt
+
+
+def test_a_shared_translation_is_made_once_a_second_one_is_flagged(four):
+    zh_pt = _zh_pt_synced(four)
+    edit(zh_pt_path(four), "md1", "# 标题\n\n另一种译法。")                # translated twice
+    [problem] = ed.check_edition(zh_pt)
+    assert "cell md1: text differs from ..'s translation of the same shared English" in problem
+    assert ed.stamp_notebook(zh_pt, zh_pt.source_dir / "01_test.ipynb", ["md1"]) == [
+        "cell md1: not stamped, its English is shared: its translation is ..'s"]
+    edit(zh_pt_path(four), "code1", notes="讲：另一种。")
+    assert any("cell code1: speaker notes differs from" in p for p in ed.check_edition(zh_pt))
+
+
+def test_an_improved_zh_translation_reaches_zh_pytorch_through_sync(four):
+    zh_pt = _zh_pt_synced(four)
+    edit(four["zh"].directory / "01_test.ipynb", "md1", "# 标题\n\n更好的中文。")
+    ed.stamp_notebook(four["zh"], four["zh"].source_dir / "01_test.ipynb")
+    [problem] = ed.check_edition(zh_pt)
+    assert "cell md1: text differs from" in problem
+    assert ed.sync_notebook(zh_pt, zh_pt.source_dir / "01_test.ipynb") == [
+        "cell md1: copied the shared translation"]
+    assert cell(read(zh_pt_path(four)), "md1").source == "# 标题\n\n更好的中文。"
+    assert ed.check_edition(zh_pt) == []
+
+
+def test_zh_pytorch_flags_stale_translations_of_pytorch_specific_prose(four):
+    zh_pt = _zh_pt_synced(four)
+    edit(pt_path(four), "md2", "The hidden state $H_t$ of `nn.GRU`.")
+    ed.stamp_notebook(four["pytorch"], four["pytorch"].source_dir / "01_test.ipynb")
+    assert ed.check_edition(four["pytorch"]) == []
+    [problem] = ed.check_edition(zh_pt)
+    assert "cell md2: stale" in problem
+    [problem] = _planted_zh_pt(four, lambda nb: nb.cells.pop())
+    assert "structure" in problem
+
+
+def _planted_zh_pt(four, change):
+    nb = read(zh_pt_path(four))
+    change(nb)
+    write(zh_pt_path(four), nb)
+    return ed.check_edition(four["zh/pytorch"])
+
+
+def test_zh_pytorch_must_have_every_pytorch_notebook(four):
+    _zh_pt_synced(four)
+    make_source(four["pytorch"].directory / "02_more.ipynb")
+    assert any("02_more.ipynb: missing" in p for p in ed.check_edition(four["zh/pytorch"]))
 
 
 def test_a_framework_edition_copies_the_notes(tmp_path):
