@@ -76,6 +76,16 @@ def test_planted_terms_in_each_kind_of_zh_text_are_found(tmp_path, monkeypatch):
     assert any(p.startswith("d2l_birnn/locale/zh.po [test.planted]:1: '词汇表'") for p in problems)
 
 
+def test_a_planted_term_in_the_pytorch_edition_in_chinese_is_found(tmp_path):
+    """notebooks/zh/pytorch (the PyTorch edition in Chinese) is checked like notebooks/zh."""
+    (tmp_path / "notebooks" / "zh" / "pytorch").mkdir(parents=True)
+    make_notebook(tmp_path / "notebooks" / "zh" / "pytorch" / "03_x.ipynb", ["`nn.LSTM` 的隐藏状态"])
+    problems = [p for p in glossary.check(glossary.zh_texts(tmp_path), TERMS)
+                if p.startswith("notebooks/")]
+    assert len(problems) == 1 and problems[0].startswith(
+        "notebooks/zh/pytorch/03_x.ipynb [cell m1]:1: '隐藏状态'"), problems
+
+
 def test_a_malformed_glossary_is_refused(tmp_path):
     bad = tmp_path / "g.tsv"
     bad.write_text("english\tchinese\n", encoding="utf-8")

@@ -4,9 +4,10 @@
     python tools/check_prose_numbers.py --check         # the same, exit 1 on any problem
     python tools/check_prose_numbers.py notebooks/01_why_the_future_matters.ipynb
 
-Default notebooks: notebooks/*.ipynb and notebooks/zh/*.ipynb. The committed outputs are read,
-nothing is run. Speaker notes (a cell's metadata ``speaker_notes``) are checked as markdown and
-reported at their cell's index, marked "(speaker notes)". A number in a markdown cell passes when
+Default notebooks: those of the four editions (notebooks/, zh/, pytorch/, zh/pytorch/), each
+checked against its own outputs. The committed outputs are read, nothing is run. Speaker notes
+(a cell's metadata ``speaker_notes``) are checked as markdown and reported at their cell's
+index, marked "(speaker notes)". A number in a markdown cell passes when
 
 * it is printed by an output of the same notebook (stream, text, HTML table, markdown), allowing
   the prose's rounding: printed 84.47 may be written 84.5 or 84, 0.878 may be 0.88, 1.91x may
@@ -568,13 +569,18 @@ def check_notebook(path: Path) -> list[Violation]:
 
 
 def default_notebooks() -> list[Path]:
-    return sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted((ROOT / "notebooks" / "zh").glob("*.ipynb"))
+    """The notebooks of all four editions (tools/notebook_files.py): each is checked against its
+    own outputs, so a PyTorch edition's prose must quote what its own run printed."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    from notebook_files import edition_notebooks
+
+    return edition_notebooks(ROOT / "notebooks")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("notebooks", nargs="*", type=Path,
-                        help="notebooks (default: notebooks/*.ipynb and notebooks/zh/*.ipynb)")
+                        help="notebooks (default: every edition's, notebooks/**/NN_*.ipynb)")
     parser.add_argument("--check", action="store_true", help="exit 1 if any number fails")
     args = parser.parse_args(argv)
     total = 0

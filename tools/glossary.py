@@ -93,8 +93,9 @@ def zh_texts(root: Path = ROOT):
     for name in ("README.zh-CN.md", "LECTURE.zh-CN.md"):
         if (root / name).exists():
             yield name, (root / name).read_text(encoding="utf-8")
-    for path in sorted((root / "notebooks" / "zh").glob("*.ipynb")):
-        yield from notebook_texts(path, root)
+    for folder in ("zh", "zh/pytorch"):   # the MXNet and PyTorch editions in Chinese
+        for path in sorted((root / "notebooks" / folder).glob("*.ipynb")):
+            yield from notebook_texts(path, root)
 
 
 def notebook_texts(path: Path, root: Path = ROOT):

@@ -12,6 +12,22 @@ import nbformat
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
+# The four editions' folders, relative to notebooks/ (tools/edition.py keeps them in sync):
+# {edition: (folder, language, framework)}.
+EDITION_DIRS = {
+    "en": (".", "en", "mxnet"),
+    "zh": ("zh", "zh", "mxnet"),
+    "pytorch": ("pytorch", "en", "torch"),
+    "zh/pytorch": ("zh/pytorch", "zh", "torch"),
+}
+
+
+def edition_notebooks(notebooks: Path = NOTEBOOKS, language: str | None = None) -> list[Path]:
+    """Every notebook of every edition that exists (only those in ``language`` if given), the
+    editions in the order of ``EDITION_DIRS``."""
+    return [path for folder, lang, _ in EDITION_DIRS.values() if language in (None, lang)
+            for path in sorted((notebooks / folder).glob("[0-9][0-9]_*.ipynb"))]
+
 
 def parse_args(description: str, argv: list[str] | None) -> tuple[list[Path], bool]:
     """(notebooks to process, --check given): the given paths or notebooks/*.ipynb."""
