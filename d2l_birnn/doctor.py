@@ -1,10 +1,16 @@
-"""``python -m d2l_birnn doctor``: what this environment has, and how to fix what is wrong."""
+"""``python -m d2l_birnn doctor``: what this environment has, and how to fix what is wrong.
+
+Every label, value and fix-it line goes through the message catalogue (``doctor.*`` keys), so the
+Chinese edition (``D2L_BIRNN_LANG=zh``) prints the report in Chinese."""
 
 from __future__ import annotations
 
 import os
 import platform
 import sys
+import unicodedata
+
+from .i18n import msg
 
 KERNEL_NAME = "d2l-birnn"
 
@@ -19,79 +25,86 @@ def collect() -> tuple[list[tuple[str, str]], list[str]]:
     """Return (facts as (name, value) rows, problems as one fix-it line each)."""
     facts: list[tuple[str, str]] = []
     problems: list[str] = []
-    facts.append(("Python", f"{platform.python_version()} ({sys.executable})"))
+    facts.append((msg("doctor.python"), f"{platform.python_version()} ({sys.executable})"))
     if not (3, 9) <= sys.version_info[:2] <= (3, 13):  # as tools/check_python.py
-        problems.append("d2l-birnn supports Python 3.9 to 3.13 (NumPy 1.23.5 on 3.9-3.11, NumPy 2 "
-                        "with d2l_birnn.compat on 3.12-3.13): run `make setup PYTHON=python3.11`")
+        problems.append(msg("doctor.fix.python"))
 
     import numpy
 
     import d2l_birnn
     from d2l_birnn import data, runtime
 
-    facts.append(("NumPy", numpy.__version__))
+    facts.append((msg("doctor.numpy"), numpy.__version__))
     patched = d2l_birnn.numpy_patched
-    facts.append(("NumPy compatibility layer",
-                  f"active ({len(patched)} names restored for MXNet)" if patched
-                  else "not needed (NumPy < 1.24)"))
+    facts.append((msg("doctor.compat"), msg("doctor.compat.active", n=len(patched)) if patched
+                  else msg("doctor.compat.not_needed")))
     try:
         import mxnet as mx
 
-        facts.append(("MXNet", f"{mx.__version__} ({'CUDA' if _has_cuda(mx) else 'CPU'} build)"))
+        facts.append((msg("doctor.mxnet"), msg("doctor.mxnet.build", version=mx.__version__,
+                                               build="CUDA" if _has_cuda(mx) else "CPU")))
         gpus = mx.context.num_gpus()
-        facts.append(("GPUs MXNet sees", str(gpus)))
+        facts.append((msg("doctor.gpus"), str(gpus)))
     except Exception as e:  # MXNet failing to load is exactly what doctor must report
-        facts.append(("MXNet", f"fails to import: {type(e).__name__}: {e}"))
-        problems.append("MXNet does not import: reinstall with `pip install mxnet==1.9.1 "
-                        "numpy==1.23.5` (or run `make setup`)")
+        facts.append((msg("doctor.mxnet"), msg("doctor.mxnet.fails", error=f"{type(e).__name__}: {e}")))
+        problems.append(msg("doctor.fix.mxnet"))
     try:
         import d2l
 
-        facts.append(("d2l", d2l.__version__))
+        facts.append((msg("doctor.d2l"), d2l.__version__))
         if d2l.__version__ != "1.0.3":
-            problems.append(f"d2l {d2l.__version__} is installed; this collection is tested with "
-                            f"1.0.3: `pip install d2l==1.0.3`")
+            problems.append(msg("doctor.fix.d2l_version", version=d2l.__version__))
     except ImportError:
-        problems.append("d2l is not installed: `pip install d2l==1.0.3 --no-deps` (or `make setup`)")
+        problems.append(msg("doctor.fix.d2l_missing"))
 
-    threads = {k: os.environ.get(k, "unset") for k in ("OMP_NUM_THREADS", "GOMP_SPINCOUNT")}
-    facts.append(("CPU cores", str(runtime.available_cores())))
-    facts.append(("Threads", ", ".join(
-        f"{k}={v}" + (" (chosen by d2l_birnn)" if k in runtime.APPLIED_THREADS else "")
-        for k, v in threads.items())))
-    if runtime.MXNET_LOADED_FIRST and threads["OMP_NUM_THREADS"] == "unset":
-        problems.append("MXNet was imported before d2l_birnn, so it runs with its default threads "
-                        "(1 on a 2-core machine): put `import d2l_birnn as d2l` first")
-
-    path = data.data_dir() / "timemachine.txt"
-    if not path.exists():
-        facts.append(("The Time Machine", f"missing ({path})"))
-        problems.append(f"The Time Machine text is not downloaded yet: run `python -m d2l_birnn fetch` "
-                        f"(it goes to {path.parent}; set {data.DATA_ENV} to change that)")
-    elif data.sha1_of(path) != data.TIME_MACHINE_SHA1:
-        facts.append(("The Time Machine", f"{path} (WRONG sha1)"))
-        problems.append(f"{path} is not the expected file: run `python -m d2l_birnn fetch`, which "
-                        f"moves it aside and downloads it again")
-    else:
-        facts.append(("The Time Machine", f"{path} (sha1 ok)"))
-
+    _threads(facts, problems, runtime)
+    _time_machine(facts, problems, data)
     in_colab = "google.colab" in sys.modules
     try:
         registered = _kernel_registered()
-        facts.append(("Jupyter kernel", f"'{KERNEL_NAME}' " + ("registered" if registered
-                                                               else "not registered")))
+        facts.append((msg("doctor.kernel"), msg("doctor.kernel.registered" if registered
+                                                else "doctor.kernel.not_registered", name=KERNEL_NAME)))
         if not registered and not in_colab:
-            problems.append(f"the Jupyter kernel '{KERNEL_NAME}' is not registered: run `make kernel` "
-                            f"or `python -m ipykernel install --user --name {KERNEL_NAME}`")
+            problems.append(msg("doctor.fix.kernel", name=KERNEL_NAME))
     except ImportError:
-        problems.append("Jupyter is not installed: run `make setup` (or pip install jupyterlab)")
+        problems.append(msg("doctor.fix.jupyter"))
     try:
-        facts.append(("Mode", runtime.mode_name() + f" ({runtime.QUICK_ENV}="
-                      f"{os.environ.get(runtime.QUICK_ENV, 'unset')})"))
+        mode = msg(f"runtime.mode.{runtime.mode_name()}")
+        facts.append((msg("doctor.mode"), msg("doctor.mode.value", mode=mode, env=runtime.QUICK_ENV,
+                                              value=_env(runtime.QUICK_ENV))))
     except ValueError as e:
         problems.append(str(e))
     _language_and_font(facts, problems)
     return facts, problems
+
+
+def _env(name: str) -> str:
+    return os.environ.get(name, msg("doctor.unset"))
+
+
+def _threads(facts: list, problems: list, runtime) -> None:
+    """CPU cores and the OpenMP settings (a problem if MXNet came first and runs on its default)."""
+    facts.append((msg("doctor.cores"), str(runtime.available_cores())))
+    names = ("OMP_NUM_THREADS", "GOMP_SPINCOUNT")
+    facts.append((msg("doctor.threads"), msg("doctor.list_sep").join(
+        f"{k}={_env(k)}" + (msg("doctor.threads.chosen") if k in runtime.APPLIED_THREADS else "")
+        for k in names)))
+    if runtime.MXNET_LOADED_FIRST and "OMP_NUM_THREADS" not in os.environ:
+        problems.append(msg("doctor.fix.threads"))
+
+
+def _time_machine(facts: list, problems: list, data) -> None:
+    """Where The Time Machine is and whether its SHA-1 is right."""
+    path = data.data_dir() / "timemachine.txt"
+    name = msg("doctor.time_machine")
+    if not path.exists():
+        facts.append((name, msg("doctor.time_machine.missing", path=path)))
+        problems.append(msg("doctor.fix.fetch", folder=path.parent, env=data.DATA_ENV))
+    elif data.sha1_of(path) != data.TIME_MACHINE_SHA1:
+        facts.append((name, msg("doctor.time_machine.wrong", path=path)))
+        problems.append(msg("doctor.fix.sha1", path=path))
+    else:
+        facts.append((name, msg("doctor.time_machine.ok", path=path)))
 
 
 def _language_and_font(facts: list, problems: list) -> None:
@@ -100,14 +113,15 @@ def _language_and_font(facts: list, problems: list) -> None:
 
     try:
         lang = i18n.language()
-        facts.append(("Language", f"{lang} ({i18n.LANG_ENV}={os.environ.get(i18n.LANG_ENV, 'unset')})"))
+        facts.append((msg("doctor.language"), msg("doctor.language.value", code=lang, env=i18n.LANG_ENV,
+                                                   value=_env(i18n.LANG_ENV))))
     except ValueError as e:
         lang = None
         problems.append(str(e))
     font = fonts.describe()
-    facts.append(("CJK font", font))
+    facts.append((msg("doctor.font"), font))
     if lang == "zh" and (font.startswith("none") or font.startswith("unusable")):
-        problems.append(f"the Chinese edition needs a CJK font: {font}")
+        problems.append(msg("doctor.fix.font", font=font))
 
 
 def _has_cuda(mx) -> bool:
@@ -120,13 +134,18 @@ def _has_cuda(mx) -> bool:
 def run_doctor() -> int:
     """Print the report; return 0 when nothing is wrong, 1 otherwise."""
     facts, problems = collect()
-    width = max(len(name) for name, _ in facts)
+    width = max(_width(name) for name, _ in facts)
     for name, value in facts:
-        print(f"{name:<{width}}  {value}")
+        print(f"{name}{' ' * (width - _width(name))}  {value}")
     if problems:
-        print(f"\n{len(problems)} problem(s):")
+        print("\n" + msg("doctor.problems", n=len(problems)))
         for line in problems:
             print(f"  - {line}")
         return 1
-    print("\nAll good.")
+    print("\n" + msg("doctor.all_good"))
     return 0
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a monospaced font (a Chinese character takes two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)

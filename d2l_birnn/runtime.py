@@ -105,12 +105,14 @@ def set_seed(seed: int) -> None:
         mx.random.seed(seed, ctx=mx.gpu(i))
 
 
-def describe_run() -> str:
-    """One line saying where and how this notebook or script runs.
+def describe_run(lang: str | None = None) -> str:
+    """One line saying where and how this notebook or script runs, in the edition's language
+    (``lang``: ``'en'``, ``'zh'``; default :func:`d2l_birnn.i18n.language`).
 
     For example ``2026-11-27 15:40 UTC | Linux x86_64, 2 CPU cores | MXNet 1.9.1
-    on cpu(0), OMP_NUM_THREADS=2 | full mode``. Notebooks print it next to
-    results so that every number says which machine and mode made it.
+    on cpu(0), OMP_NUM_THREADS=2 | full mode`` (``... | Linux x86_64，2 个 CPU 核 | MXNet 1.9.1，
+    设备 cpu(0)，OMP_NUM_THREADS=2 | 完整模式``). Notebooks print it next to results so that every
+    number says which machine and mode made it.
     """
     import datetime
     import platform
@@ -118,11 +120,12 @@ def describe_run() -> str:
     import mxnet as mx
 
     gpus = mx.context.num_gpus()
-    device = f"{gpus} GPU(s)" if gpus else "cpu(0)"
+    device = msg("runtime.gpus", gpus=gpus, lang=lang) if gpus else "cpu(0)"
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    threads = os.environ.get("OMP_NUM_THREADS", "MXNet default")
-    return (f"{now} | {platform.system()} {platform.machine()}, {available_cores()} CPU cores | "
-            f"MXNet {mx.__version__} on {device}, OMP_NUM_THREADS={threads} | {mode_name()} mode")
+    threads = os.environ.get("OMP_NUM_THREADS") or msg("runtime.mxnet_default", lang=lang)
+    return msg("runtime.describe", now=now, system=platform.system(), machine=platform.machine(),
+               cores=available_cores(), version=mx.__version__, device=device, threads=threads,
+               mode=msg(f"runtime.mode.{mode_name()}", lang=lang), lang=lang)
 
 
 QUICK_MODE_NOTICE = msg("runtime.quick_notice", lang="en")  # in English; the notice is localized

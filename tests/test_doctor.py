@@ -57,3 +57,23 @@ def test_doctor_flags_mxnet_imported_first():
 def test_collect_returns_facts():
     facts, problems = doctor.collect()
     assert dict(facts)["d2l"] == "1.0.3"
+
+
+def test_doctor_speaks_the_editions_language(tmp_path):
+    """In the Chinese edition every line of the report has Chinese, values line up (a Chinese
+    character is two columns wide), and the fix-it lines are Chinese too."""
+    import re
+    import unicodedata
+
+    result = _doctor({"D2L_BIRNN_LANG": "zh"})
+    assert result.returncode == 0, result.stdout
+    lines = [line for line in result.stdout.splitlines() if line.strip()]
+    assert lines[-1] == "一切正常。" and "All good" not in result.stdout
+    assert all(re.search(r"[\u4e00-\u9fff]", line) for line in lines), result.stdout
+    def column(line):   # display column where the value starts (after the label's padding)
+        label = re.match(r"^(.*?\S)\s{2,}", line).group(1)
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in label) + \
+            len(line[len(label):]) - len(line[len(label):].lstrip())
+    assert len({column(line) for line in lines[:-1]}) == 1, result.stdout
+    missing = _doctor({"D2L_BIRNN_LANG": "zh", data.DATA_ENV: str(tmp_path)})
+    assert "1 个问题：" in missing.stdout and "《时光机器》的文本还没有下载" in missing.stdout

@@ -66,8 +66,13 @@ def test_mxnet_default_threads_on_request():
 
 def test_describe_run_says_machine_and_mode(monkeypatch):
     monkeypatch.setenv(runtime.QUICK_ENV, "1")
+    monkeypatch.setenv("D2L_BIRNN_LANG", "en")
     line = d2l.describe_run()
     assert "CPU cores" in line and "MXNet 1.9.1" in line and line.endswith("quick mode")
+    monkeypatch.setenv("D2L_BIRNN_LANG", "zh")          # the Chinese edition's line
+    line = d2l.describe_run()
+    assert "个 CPU 核" in line and "MXNet 1.9.1" in line and line.endswith("| 快速模式")
+    assert d2l.describe_run(lang="en").endswith("quick mode")
 
 
 def test_quick_mode_says_its_numbers_differ_from_the_text(monkeypatch):
