@@ -574,3 +574,27 @@ def test_a_framework_edition_copies_the_notes(tmp_path):
     assert cell(read(source / "pytorch" / "01_test.ipynb"), "code1").metadata["speaker_notes"] == \
         "Say: it prints 2."
     assert not [p for p in ed.check_edition(edition) if "speaker notes" in p]
+
+
+def test_shared_prose_has_its_relative_links_rebased_to_the_edition_folder(four):
+    source = four["pytorch"].source_dir / "01_test.ipynb"
+    edit(source, "md1", "# Title\n\nSee [the references](../REFERENCES.md#hmm), [03](03_x.ipynb), "
+         "[zh](zh/), [d2l](https://d2l.ai/x.html) and [above](#title).",
+         notes="Say: [lesson plan](../LECTURE.md).")
+    ed.sync_notebook(four["pytorch"], source)
+    md1 = cell(read(pt_path(four)), "md1")
+    assert md1.source == ("# Title\n\nSee [the references](../../REFERENCES.md#hmm), [03](03_x.ipynb), "
+                          "[zh](../zh/), [d2l](https://d2l.ai/x.html) and [above](#title).")
+    assert md1.metadata["speaker_notes"] == "Say: [lesson plan](../../LECTURE.md)."
+    assert ed.check_edition(four["pytorch"]) == []
+    assert ed.sync_notebook(four["pytorch"], source) == []        # a rebased copy is untouched
+    ed.sync_notebook(four["zh/pytorch"], four["zh/pytorch"].source_dir / "01_test.ipynb")
+    assert any("cell md1: its English speaker notes are shared with .., which has none" in p
+               for p in ed.check_edition(four["zh/pytorch"]))
+    ed.sync_notebook(four["zh"], source)
+    zh = four["zh"].directory / "01_test.ipynb"
+    edit(zh, "md1", "# 标题\n\n见[参考文献](../../REFERENCES.md)。")
+    ed.stamp_notebook(four["zh"], source)
+    ed.sync_notebook(four["zh/pytorch"], four["zh/pytorch"].source_dir / "01_test.ipynb")
+    assert cell(read(zh_pt_path(four)), "md1").source == "# 标题\n\n见[参考文献](../../../REFERENCES.md)。"
+    assert not [p for p in ed.check_edition(four["zh/pytorch"]) if "md1" in p]

@@ -63,6 +63,7 @@ import argparse
 import copy
 import hashlib
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -152,12 +153,42 @@ def _mattering(cell) -> dict:
     return {k: cell.metadata[k] for k in MATTERING_METADATA if k in cell.metadata}
 
 
+LINK_RE = re.compile(r'(\]\(|\b(?:href|src)=")([^)"\s]+)')
+SIBLING_RE = re.compile(r"^[0-9][0-9]_[^/]*\.ipynb$")   # a notebook of the same edition
+SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def rebase_links(text: str, source_dir: Path, directory: Path) -> str:
+    """Markdown written in ``source_dir``, with its relative links (``](../REFERENCES.md)``,
+    ``src="..."``) pointing to the same files from ``directory``. A link to a sibling notebook
+    (``03_birnn_from_scratch.ipynb``) stays: it means the same edition's notebook."""
+    if Path(source_dir).resolve() == Path(directory).resolve() or not text:
+        return text
+
+    def fix(match: re.Match) -> str:
+        path, hash_, anchor = match.group(2).partition("#")
+        if not path or SCHEME_RE.match(path) or path.startswith("/") or SIBLING_RE.match(path):
+            return match.group(0)
+        new = Path(os.path.relpath(os.path.normpath(Path(source_dir) / path), directory)).as_posix()
+        return match.group(1) + new + ("/" if path.endswith("/") else "") + hash_ + anchor
+    return LINK_RE.sub(fix, text)
+
+
 def expected_copy(edition: Edition, nb, cell) -> str:
-    """The text a copied (not overridden) cell must have in the edition."""
+    """The text a copied (not overridden) cell must have in the edition (markdown: its links
+    rebased to the edition's folder)."""
     if edition.setup_source is not None and cell.cell_type == "code" \
             and cell.get("id") == _first_code_id(nb):
         return edition.setup_source()
+    if cell.cell_type == "markdown":
+        return rebase_links(cell.source, edition.source_dir, edition.directory)
     return cell.source
+
+
+def expected_notes(edition: Edition, cell) -> str | None:
+    """The speaker notes a shared cell must have in a framework edition (links rebased)."""
+    notes = cell.metadata.get(NOTES_KEY)
+    return rebase_links(notes, edition.source_dir, edition.directory) if notes else notes
 
 
 # ---------------------------------------------------------------------------
@@ -236,7 +267,15 @@ def _shared(edition: Edition, source: Path) -> dict:
     if not english.exists():
         return {}
     done = {c.get("id"): c for c in _read(translated).cells} if translated.exists() else {}
-    return {c.get("id"): (c, done.get(c.get("id"))) for c in _read(english).cells}
+    cells = {}
+    for c in _read(english).cells:   # as copied into the framework edition: links rebased
+        if c.cell_type == "markdown":
+            c.source = rebase_links(c.source, english_dir, edition.source_dir)
+        if c.metadata.get(NOTES_KEY):
+            c.metadata[NOTES_KEY] = rebase_links(c.metadata[NOTES_KEY], english_dir,
+                                                 edition.source_dir)
+        cells[c.get("id")] = (c, done.get(c.get("id")))
+    return cells
 
 
 def _text_shared(src, shared: dict):
@@ -262,18 +301,23 @@ def _take_shared(edition: Edition, src, old, translated) -> tuple:
     cell = copy.deepcopy(src)
     if old is not None and old.cell_type == src.cell_type:
         cell.metadata = copy.deepcopy(old.metadata)
-    cell.source = translated.source if translated is not None else src.source
+    cell.source = _rebased_shared(edition, translated.source) if translated is not None \
+        else src.source
     cell.metadata[STAMP_KEY] = {"axis": "language", "status": "shared",
                                 "from": _relative(edition.shared_from[1], edition.directory)}
     changed = old is None or old.source != cell.source
     return cell, ("copied the shared translation" if changed else None)
 
 
-def _take_shared_notes(src, old, cell, translated) -> str | None:
+def _rebased_shared(edition: Edition, text: str) -> str:
+    return rebase_links(text, edition.shared_from[1], edition.directory)
+
+
+def _take_shared_notes(edition: Edition, src, old, cell, translated) -> str | None:
     had = old.metadata.get(NOTES_KEY) if old is not None else None
     cell.metadata.pop(NOTES_STAMP_KEY, None)
-    source = translated if translated is not None else src
-    cell.metadata[NOTES_KEY] = source.metadata.get(NOTES_KEY) or src.metadata[NOTES_KEY]
+    cell.metadata[NOTES_KEY] = src.metadata[NOTES_KEY] if translated is None or not \
+        translated.metadata.get(NOTES_KEY) else _rebased_shared(edition, translated.metadata[NOTES_KEY])
     if translated is not None and NOTES_STAMP_KEY in translated.metadata:
         cell.metadata[NOTES_STAMP_KEY] = copy.deepcopy(translated.metadata[NOTES_STAMP_KEY])
     return None if had == cell.metadata[NOTES_KEY] else "copied the shared notes' translation"
@@ -300,7 +344,7 @@ def _language_cells(edition: Edition, nb, old_nb, shared: dict) -> tuple[list, l
         cell.metadata.update(copy.deepcopy(_mattering(src)))
         cells.append(cell)
         notes_shared, translated = _notes_shared(src, shared)
-        note_line = _take_shared_notes(src, old, cell, translated) if notes_shared \
+        note_line = _take_shared_notes(edition, src, old, cell, translated) if notes_shared \
             else _sync_notes(edition, src, old, cell)
         notes += [f"cell {src.get('id')}: {line}" for line in (note, note_line) if line]
     for cell_id, old in old_cells.items():
@@ -407,9 +451,9 @@ def _copy_source(edition: Edition, nb, src, old) -> tuple:
         cell.metadata.pop(key, None)
     cell.metadata.update(copy.deepcopy(_mattering(src)))
     if src.metadata.get(NOTES_KEY):
-        cell.metadata[NOTES_KEY] = src.metadata[NOTES_KEY]
+        cell.metadata[NOTES_KEY] = expected_notes(edition, src)
     if src.get("id") != _first_code_id(nb):
-        cell.metadata[STAMP_KEY] = _framework_stamp("shared", src)
+        cell.metadata[STAMP_KEY] = _framework_stamp("shared", src, cell)
     if src.cell_type != "code":
         return cell, (None if old is not None and old.source == cell.source else "copied")
     if old is not None and old.cell_type == "code" and old.source == cell.source:
@@ -428,8 +472,9 @@ def _sync_framework_cell(edition: Edition, nb, src, old) -> tuple:
         stale = stamp.get("source_sha256") != content_sha256(src)
         return copy.deepcopy(old), ("stale: the source cell changed since this framework-specific "
                                     "cell was stamped" if stale else None)
-    untouched = content_sha256(old) == content_sha256(src) or stamp.get("status") == "shared" and \
-        stamp.get("source_sha256") == content_sha256(old)
+    copied = _copy_source(edition, nb, src, None)[0]
+    untouched = content_sha256(old) == content_sha256(copied) or stamp.get("status") == "shared" \
+        and stamp.get("text_sha256") == content_sha256(old)
     if untouched:
         return _copy_source(edition, nb, src, old)
     return copy.deepcopy(old), ("edited, differs from the source: stamp it framework-specific "
@@ -481,10 +526,11 @@ def check_cells(edition: Edition, nb, derived, shared: dict | None = None) -> li
 def _check_shared(edition: Edition, what: str, translated, der, where: str, get) -> list[str]:
     """A cell whose English is shared with the other framework must have its translation."""
     other = _relative(edition.shared_from[1], edition.directory)
-    if translated is None:
-        return [f"{where}: its English {what} is shared with {other}, which has no such cell: "
-                f"`python tools/edition.py sync` that edition, then this one"]
-    if get(der) != get(translated):
+    if translated is None or get(translated) is None:
+        verb = "are" if what.endswith("s") else "is"
+        return [f"{where}: its English {what} {verb} shared with {other}, which has none for this "
+                f"cell yet: `python tools/edition.py sync` that edition, then this one"]
+    if get(der) != _rebased_shared(edition, get(translated)):
         return [f"{where}: {what} differs from {other}'s translation of the same shared English "
                 f"(a translation is made once: edit it there, then `python tools/edition.py "
                 f"sync {edition.name}`)"]
@@ -538,7 +584,7 @@ def _check_framework_shared(edition: Edition, nb, src, der, where: str) -> list[
     if _mattering(src) != _mattering(der):
         problems.append(f"{where}: metadata differs ({_mattering(der)} vs source "
                         f"{_mattering(src)})")
-    if src.metadata.get(NOTES_KEY) != der.metadata.get(NOTES_KEY):
+    if expected_notes(edition, src) != der.metadata.get(NOTES_KEY):
         problems.append(f"{where}: speaker notes differ from the source's (shared cell)")
     return problems
 
@@ -671,10 +717,10 @@ def _stamp_framework(edition: Edition, nb, derived, cell_ids, allow_identical) -
             if cell_ids:
                 lines.append(f"cell {cell_id}: not stamped: the setup cell comes from its template")
             continue
-        same = content_sha256(der) == content_sha256(src)
+        same = content_sha256(der) == content_sha256(_copy_source(edition, nb, src, None)[0])
         if not cell_ids:
             edited = stamp.get("text_sha256") != content_sha256(der) if status == "specific" \
-                else not same and stamp.get("source_sha256") != content_sha256(der)
+                else not same and stamp.get("text_sha256") != content_sha256(der)
             if not edited:
                 continue
         if same and not allow_identical:
@@ -717,7 +763,7 @@ def share_cells(edition: Edition, source: Path, cell_ids) -> list[str]:
         if cell.get("id") in cell_ids:
             cell.metadata[STAMP_KEY] = {"axis": "framework", "status": "shared"}
             cell.source = ""          # an untouched copy of nothing: sync takes the source's
-            cell.metadata[STAMP_KEY]["source_sha256"] = content_sha256(cell)
+            cell.metadata[STAMP_KEY]["text_sha256"] = content_sha256(cell)
     write_notebook(target, derived)
     return sync_notebook(edition, source)
 
