@@ -47,6 +47,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .i18n import msg
 from .validation import nonnegative_int, positive_int
 
 #: Sums of a probability vector must be within this of 1.
@@ -256,7 +257,7 @@ class HMM:
         return self.emit.shape[1]
 
     def __repr__(self) -> str:
-        return f"HMM(k={self.num_states} states, V={self.num_symbols} symbols)"
+        return msg("hmm.repr", k=self.num_states, V=self.num_symbols)   # in the edition's language
 
     @classmethod
     def random(cls, k: int, num_symbols: int, rng, concentration: float = 1.0) -> HMM:
@@ -300,10 +301,8 @@ class HMM:
         x = _check_observations(x, self.num_symbols)
         k, T = self.num_states, len(x)
         if T * math.log(k) > math.log(max_paths):
-            raise ValueError(
-                f"brute force would sum k**T = {k}**{T} ~ 10**{T * math.log10(k):.1f} paths, "
-                f"more than max_paths={max_paths}; use log_likelihood(x), which is exact in "
-                f"O(k^2 T) time, or a shorter sequence")
+            raise ValueError(msg("hmm.brute_too_long", k=k, T=T, exponent=T * math.log10(k),
+                                 max_paths=max_paths))
         joint = self.start * self.emit[:, x[0]]              # P(h_1, x_1), shape (k,)
         for t in range(1, T):
             step = self.trans * self.emit[:, x[t]]           # P(h_t | h_{t-1}) P(x_t | h_t)

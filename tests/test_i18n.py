@@ -214,3 +214,17 @@ def test_a_third_language_is_a_new_file(tmp_path):
 def test_a_missing_catalogue_says_how_to_fix_it(tmp_path):
     with pytest.raises(FileNotFoundError, match="package-data must list locale/"):
         i18n.load_catalogue(tmp_path)
+
+
+def test_package_lines_a_notebook_prints_follow_the_language(monkeypatch):
+    """What 02 prints from d2l_birnn.hmm (the model's repr, the brute-force refusal) is Chinese in
+    the Chinese edition."""
+    from d2l_birnn.hmm import HMM
+
+    model = HMM.random(3, 4, 0)
+    monkeypatch.setenv(i18n.LANG_ENV, "en")
+    assert repr(model) == "HMM(k=3 states, V=4 symbols)"
+    monkeypatch.setenv(i18n.LANG_ENV, "zh")
+    assert repr(model) == "隐马尔可夫模型（k=3 个状态，V=4 个符号）"
+    with pytest.raises(ValueError, match=r"穷举要对 k\*\*T = 3\*\*30 ~ 10\*\*14.3 条路径求和.*max_paths=8"):
+        model.brute_force_likelihood([0] * 30, max_paths=8)
