@@ -10,6 +10,13 @@ its explanation when the student asks for it.
 
 (The explanations below are the teacher's copy: a student who opens this file
 on purpose can read them, as with the ``<details>`` answers of the notebooks.)
+
+Every text a student sees is in the notebook's language: the question, hint and explanation
+here are the English source, and the message catalogue (``d2l_birnn/locale/``) holds each one
+under ``exercise.<id>.question`` / ``.hint`` / ``.explanation`` with its translation
+(``tests/test_exercises.py`` checks that the catalogue's English is the text here, so a changed
+English text makes its translation stale). Word answers are accepted in Chinese and English in
+both editions (:data:`WORD_SYNONYMS`).
 """
 
 from __future__ import annotations
@@ -269,6 +276,19 @@ EXERCISES = {e.id: e for e in [
 ]}
 
 
+def text(exercise_id: str, part: str) -> str:
+    """An exercise's ``part`` ('question', 'hint' or 'explanation') in the edition's language."""
+    ex = _get(exercise_id)
+    if part not in ("question", "hint", "explanation"):
+        raise ValueError(f"part={part!r}: choose 'question', 'hint' or 'explanation'")
+    return msg(f"exercise.{ex.id}.{part}")
+
+
+def _sentence(text: str) -> str:
+    """``text`` ending in a full stop of the edition's language (unless it ends in one already)."""
+    return text if text.endswith((".", "?", "。", "？")) else text + msg("exercise.full_stop")
+
+
 def _get(exercise_id: str) -> Exercise:
     if exercise_id not in EXERCISES:
         raise ValueError(f"no exercise {exercise_id!r}; there are {sorted(EXERCISES)}")
@@ -283,25 +303,25 @@ def _judge(ex: Exercise, answer) -> tuple[bool, str]:
         return _sha(str(answer)) == ex.word_sha256, ""
     if ex.kind == "function":
         if not callable(answer):
-            return False, "Pass your function itself, e.g. d2l.check(id, forward_step)"
+            return False, msg("exercise.note.pass_function")
         for i, (args, want) in enumerate(ex.cases(), 1):
             try:
                 got = answer(*args)
             except Exception as e:  # a student's bug: say which case and what happened
-                return False, f"Case {i} raised {type(e).__name__}: {e}"
+                return False, msg("exercise.note.case_raised", i=i, error=f"{type(e).__name__}: {e}")
             if np.shape(got) != np.shape(want) or not np.allclose(got, want, rtol=1e-6, atol=1e-12):
-                return False, f"Case {i} of {len(ex.cases())} gives a wrong result (shape {np.shape(got)})"
+                return False, msg("exercise.note.case_wrong", i=i, n=len(ex.cases()), shape=np.shape(got))
         return True, ""
     want = ex.expected()
     if ex.kind == "shape":
         try:
             return tuple(int(v) for v in answer) == tuple(want), ""
         except TypeError:
-            return False, "Answer with a tuple of sizes, e.g. (2, 3)"
+            return False, msg("exercise.note.tuple")
     try:
         value = float(answer)
     except (TypeError, ValueError):
-        return False, "Answer with a number"
+        return False, msg("exercise.note.number")
     return math.isclose(value, want, rel_tol=ex.rel_tol, abs_tol=1e-9), ""
 
 
@@ -321,18 +341,18 @@ def check(exercise_id: str, answer) -> None:
     if right:
         print(msg("exercise.right", id=exercise_id))
     else:
-        hint = ex.hint if ex.hint.endswith(("?", ".")) else ex.hint + "."
-        print(msg("exercise.not_yet", id=exercise_id, note=note + ". " if note else "", hint=hint))
+        note = _sentence(note) + (" " if note and msg("exercise.full_stop") == "." else "") if note else ""
+        print(msg("exercise.not_yet", id=exercise_id, note=note, hint=_sentence(text(exercise_id, "hint"))))
 
 
 def question(exercise_id: str) -> str:
-    """The text of an exercise (for slides and the lesson plan)."""
-    return _get(exercise_id).question
+    """The text of an exercise in the edition's language (for slides and the lesson plan)."""
+    return text(exercise_id, "question")
 
 
 def answer(exercise_id: str) -> None:
-    """Print the answer and its explanation (only when asked)."""
-    print(f"{exercise_id}: {_get(exercise_id).explanation}")
+    """Print the answer and its explanation, in the edition's language (only when asked)."""
+    print(msg("exercise.answer", id=exercise_id, text=text(exercise_id, "explanation")))
 
 
-__all__ = ["EXERCISES", "Exercise", "answer", "check", "question"]
+__all__ = ["EXERCISES", "Exercise", "answer", "check", "question", "text"]

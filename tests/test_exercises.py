@@ -131,3 +131,47 @@ def test_every_word_exercise_has_both_choices_in_both_languages():
         assert len(right) == 1, f"{ex.id}: its answer has no Chinese synonym in WORD_SYNONYMS"
         chinese = [z for z, w in exercises.WORD_SYNONYMS.items() if w == right[0]]
         assert chinese and all(exercises.is_right(ex.id, z) for z in chinese)
+
+
+PARTS = ("question", "hint", "explanation")
+
+
+def test_the_catalogue_holds_every_text_with_this_english():
+    """The catalogue's English (msgid) of each exercise text is the text in exercises.py, so a
+    changed English text makes its translation stale (the catalogue's stale check)."""
+    from d2l_birnn import i18n
+
+    for ex in exercises.EXERCISES.values():
+        for part in PARTS:
+            key = f"exercise.{ex.id}.{part}"
+            assert key in i18n.CATALOGUE, f"{key}: add it to d2l_birnn/locale/ (tools/catalogue.py add)"
+            assert i18n.CATALOGUE[key][0] == getattr(ex, part), f"{key}: the catalogue's English is stale"
+
+
+@pytest.mark.parametrize("exercise_id", sorted(WRONG))
+def test_the_chinese_edition_asks_hints_and_answers_in_chinese(exercise_id, capsys, monkeypatch):
+    import re
+
+    han = re.compile(r"[\u4e00-\u9fff]")
+    monkeypatch.setenv("D2L_BIRNN_LANG", "zh")
+    assert all(han.search(exercises.text(exercise_id, part)) for part in PARTS)
+    assert han.search(exercises.question(exercise_id))
+    d2l.check(exercise_id, WRONG[exercise_id])
+    out = capsys.readouterr().out
+    assert out.startswith(f"{exercise_id}：还不对。") and "提示：" in out and "Hint" not in out
+    assert exercises.text(exercise_id, "hint")[:10] in out
+    assert exercises.text(exercise_id, "explanation")[:20] not in out, "the answer is hidden until asked"
+    d2l.check(exercise_id, RIGHT[exercise_id])
+    assert capsys.readouterr().out.strip() == f"{exercise_id}：正确。"
+    d2l.answer(exercise_id)
+    assert capsys.readouterr().out.strip() == f"{exercise_id}：{exercises.text(exercise_id, 'explanation')}"
+
+
+def test_notes_on_malformed_answers_follow_the_language(capsys, monkeypatch):
+    monkeypatch.setenv("D2L_BIRNN_LANG", "zh")
+    d2l.check("03.1", 24)
+    assert "请用由各维大小组成的元组回答，例如 (2, 3)。提示：" in capsys.readouterr().out
+    d2l.check("02.1", lambda pi, A, b: 1 / 0)
+    assert "第 1 个测试用例引发了 ZeroDivisionError" in capsys.readouterr().out
+    with pytest.raises(ValueError, match="choose 'question', 'hint' or 'explanation'"):
+        exercises.text("02.1", "answer")
