@@ -644,7 +644,7 @@ def check_edition(edition: Edition) -> list[str]:
 
 def not_written(edition: Edition) -> list[Path]:
     """The source notebooks a framework edition has no notebook for yet."""
-    if not edition.directory.exists():
+    if edition.complete or not edition.directory.exists():
         return []
     return [s for s in edition.sources() if not edition.derived(s).exists()]
 
