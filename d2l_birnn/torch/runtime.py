@@ -8,6 +8,7 @@ import random
 import numpy as np
 import torch
 
+from ..i18n import msg
 from ..runtime import available_cores, mode_name
 
 
@@ -62,9 +63,11 @@ def describe_run(device=None) -> str:
     if device.type == "cuda":
         where += f" ({torch.cuda.get_device_name(device)})"
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    return (f"{now} | {platform.system()} {platform.machine()}, {available_cores()} CPU cores | "
-            f"PyTorch {torch.__version__} on {where}, {torch.get_num_threads()} threads "
-            f"(OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}) | {mode_name()} mode")
+    return msg("runtime.describe_torch", now=now, system=platform.system(),
+               machine=platform.machine(), cores=available_cores(), version=torch.__version__,
+               device=where, threads=torch.get_num_threads(),
+               omp=os.environ.get("OMP_NUM_THREADS", "unset"),
+               mode=msg(f"runtime.mode.{mode_name()}"))
 
 
 __all__ = ["check_device", "describe_run", "set_seed", "try_gpu"]
