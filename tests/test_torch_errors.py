@@ -125,10 +125,11 @@ def test_a_shipped_model_that_is_missing(backend, tmp_path):
         ed.d2l.load_pretrained("bilstm-notes", folder=tmp_path)
 
 
-def test_the_torch_edition_ships_no_models_yet_and_says_so():
+def test_the_torch_edition_names_its_own_notebook_when_a_shipped_model_is_missing(tmp_path):
     d2l = Edition("torch").d2l
-    with pytest.raises(d2l.PretrainedModelError, match="ships no trained models yet"):
-        d2l.load_pretrained("bilstm-notes")
+    (tmp_path / "manifest.json").write_text('{"bilstm-notes": {"file": "bilstm-notes.pt", "sha256": ""}}')
+    with pytest.raises(d2l.PretrainedModelError, match=r"are missing.*notebooks/pytorch/04_bilstm_gluon"):
+        d2l.load_pretrained("bilstm-notes", folder=tmp_path)
 
 
 def test_an_mxnet_parameter_file_given_to_pytorch(tmp_path):

@@ -39,6 +39,7 @@ from ..data import (  # noqa: E402, F401  (the core, shared with the MXNet editi
     time_machine_text,
     tokenize,
 )
+from ..exercises import answer, check  # noqa: E402, F401
 from ..hmm import HMM  # noqa: E402, F401
 from ..i18n import localize, msg, set_language  # noqa: E402, F401
 from ..runtime import budget, full_mode_value, is_quick, mode_name, quick_mode_notice  # noqa: E402, F401
@@ -52,7 +53,12 @@ from .data import (  # noqa: E402, F401
 from .history import NonFiniteLossError, TrainingHistory  # noqa: E402, F401
 from .jacobians import jacobian_norms, plot_dependency_heatmaps  # noqa: E402, F401
 from .models import RNNModel  # noqa: E402, F401
-from .pretrained import PretrainedModelError, load_pretrained  # noqa: E402, F401
+from .pretrained import (  # noqa: E402, F401
+    PretrainedModelError,
+    load_pretrained,
+    save_or_compare_pretrained,
+    use_pretrained,
+)
 from .runtime import check_device, describe_run, set_seed, try_gpu  # noqa: E402, F401
 from .scratch import BiRNNScratch  # noqa: E402, F401
 from .training import (  # noqa: E402, F401
@@ -72,4 +78,5 @@ __all__ = [
     "plot_dependency_heatmaps", "predict_ch8", "quick_mode_notice", "read_time_machine",
     "seq_data_iter_random", "seq_data_iter_sequential", "set_language", "set_seed",
     "split_train_test", "time_machine_text", "tokenize", "train_ch8", "train_epoch_ch8", "try_gpu",
+    "answer", "check", "save_or_compare_pretrained", "use_pretrained",
 ]

@@ -67,6 +67,19 @@ def measure_forward_backward(cell: str = "lstm", num_steps: int = 35, num_hidden
                                 bidirectional, **kwargs)
 
 
+def torch_baseline_job() -> None:
+    """Import PyTorch and compute one small sum (what every measured job pays first)."""
+    import torch
+
+    float(torch.ones((2, 2)).sum())
+
+
+def measure_torch_baseline() -> float:
+    """Peak MiB of a fresh process that only imports PyTorch (and d2l_birnn): what every
+    job measured by :func:`run_with_peak_memory` pays before it computes."""
+    return run_with_peak_memory(torch_baseline_job)[1]
+
+
 def training_speed_job(bidirectional: bool, fast: bool = True, num_epochs: int = 3,
                        warmup_epochs: int = 1, num_hiddens: int = 256, num_layers: int = 2,
                        lr: float = 1.0, max_tokens: int = 10000, batch_size: int = 32,
@@ -94,5 +107,5 @@ def training_speed_job(bidirectional: bool, fast: bool = True, num_epochs: int =
 
 
 __all__ = ["chain_lengths", "gradient_path_lengths", "lstm_flops_per_token", "make_recurrent_layer",
-           "measure_forward_backward", "peak_rss_mib", "run_with_peak_memory",
-           "time_forward_backward", "training_speed_job"]
+           "measure_forward_backward", "measure_torch_baseline", "peak_rss_mib", "run_with_peak_memory",
+           "time_forward_backward", "torch_baseline_job", "training_speed_job"]
