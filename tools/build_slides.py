@@ -94,11 +94,37 @@ def fetch(package: str) -> Path:
     return tarball
 
 
+# The speaker view (reveal.js's notes plugin writes its page into a new window) has no MathJax:
+# it shows the notes' TeX as typed. These edits load the deck's local MathJax there and typeset
+# each slide's notes when they arrive (the decks keep MathJax off the hidden notes themselves).
+SPEAKER_HEAD = "<title>reveal.js - Speaker View</title>"
+SPEAKER_MATHJAX = (
+    "<script>window.MathJax = {tex2jax: {inlineMath: [['$','$']], displayMath: [['$$','$$']], "
+    "processEscapes: true}, showMathMenu: false, messageStyle: 'none'};"
+    "(function () { var s = document.createElement('script'); "
+    "s.src = new URL('_assets/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe', "
+    "window.opener.location.href).href; document.head.appendChild(s); })();<\\/script>")
+SPEAKER_SET = "notesValue.innerHTML = data.notes;"
+SPEAKER_TYPESET = (SPEAKER_SET + " if (window.MathJax && MathJax.Hub) "
+                   "{ MathJax.Hub.Queue(['Typeset', MathJax.Hub, notesValue]); }")
+ASSETS_VERSION = "speaker-view-mathjax-1"
+
+
+def patch_speaker_view(notes_js: Path) -> None:
+    """Give reveal.js's speaker view MathJax (see SPEAKER_MATHJAX); refuses an unknown plugin."""
+    code = notes_js.read_text(encoding="utf-8")
+    if SPEAKER_HEAD not in code or code.count(SPEAKER_SET) != 1:
+        raise RuntimeError(f"{notes_js}: not reveal.js 4.0.2's notes plugin; cannot add MathJax to "
+                           "the speaker view")
+    code = code.replace(SPEAKER_HEAD, SPEAKER_HEAD + SPEAKER_MATHJAX, 1)
+    notes_js.write_text(code.replace(SPEAKER_SET, SPEAKER_TYPESET, 1), encoding="utf-8")
+
+
 def install_assets(out: Path) -> Path:
     """Unpack the files the decks load into ``out/_assets``; returns that folder."""
     assets = out / "_assets"
     stamp = assets / ".installed.json"
-    if stamp.exists() and json.loads(stamp.read_text()) == sorted(ASSETS):
+    if stamp.exists() and json.loads(stamp.read_text()) == [*sorted(ASSETS), ASSETS_VERSION]:
         return assets
     if assets.exists():
         shutil.rmtree(assets)
@@ -116,7 +142,8 @@ def install_assets(out: Path) -> Path:
                     dest.parent.mkdir(parents=True, exist_ok=True)
                     with tar.extractfile(member) as src:
                         dest.write_bytes(src.read())
-    stamp.write_text(json.dumps(sorted(ASSETS)))
+    patch_speaker_view(assets / "reveal.js" / "plugin" / "notes" / "notes.js")
+    stamp.write_text(json.dumps([*sorted(ASSETS), ASSETS_VERSION]))
     return assets
 
 
