@@ -49,7 +49,7 @@ def test_a_ruled_out_term_is_flagged_with_the_fix():
 
 
 def test_quotations_of_the_notes_may_keep_their_words():
-    quoted = "笔记写道：“当前的隐藏状态放入下一个时间步的状态中去”。\n> 将两个隐藏状态合并在一起\n「隐层」"
+    quoted = "学习笔记写道：“当前的隐藏状态放入下一个时间步的状态中去”。\n> 将两个隐藏状态合并在一起\n「隐层」"
     assert glossary.violations(quoted, "x.md", TERMS) == []
     assert len(glossary.violations(quoted + "\n但隐藏状态不行", "x.md", TERMS)) == 1
 
@@ -118,6 +118,15 @@ def test_the_real_zh_texts_follow_the_glossary():
     ("第 2 层的前向方向", "第 2 层的前向"),
     ("双向层的后向隐藏单元", "双向层的反向隐藏单元"),
     ("在时光机器上训练", "在《时光机器》上训练"),
+    ("笔记中的 BiLSTM", "学习笔记中的 BiLSTM"),                 # the study notes, never bare 笔记
+    ("本笔记本按笔记训练", "本笔记本按学习笔记训练"),
+    ("在笔记本电脑上运行", "在手提电脑上运行"),
+    ("**它说明了什么。** 单向网络", "**结果说明。** 单向网络"),    # one rendering of "What it shows"
+    ("**这说明了什么。** 两个模型", "**结果说明。** 两个模型"),
+    ("要讲：三个模型", "讲：三个模型"),                          # the speaker notes' labels
+    ("现场运行。引述：x = aaabd_ca", "现场运行。引用：x = aaabd_ca"),
+    ("引用数字：一元语法", "引用：一元语法"),
+    ("（不到一秒）。问：需要多久？", "（不到一秒）。提问：需要多久？"),
 ])
 def test_planted_term_violations_are_caught(bad, good):
     assert glossary.violations(bad, "x.md", TERMS), bad
@@ -137,6 +146,11 @@ def test_planted_typography_problems_are_caught():
     assert glossary.typography("# 标题\n正文。\n\n* 第一项\n* 第二项\n\n| 表 |\n| 格 |\n", "x.md") == []
     assert glossary.typography("正文：\n$$\nx = 1\n$$\n```\n代码，\n代码\n```\n", "x.md") == []
     assert len(glossary.typography("* 第一项，\n  接着写\n", "x.md")) == 1
+    # a break after code, math or a Latin word inside a Chinese paragraph is a stray space too
+    for after_code in ("使用 `fast=False`\n则使用命令式循环。", "输出 $h_t$\n的形状", "使用 MXNet\n函数。"):
+        assert len(glossary.typography(after_code, "x.md")) == 1, after_code
+    assert glossary.typography("English line one\nEnglish line two\n", "x.md") == []
+    assert glossary.violations("所有内容都在问：这些字母能告诉我们什么", "x.md", TERMS) == []
     italics = glossary.typography("这是*强调*的词，_这里_。", "x.md")
     assert len(italics) == 2 and all("italics" in p for p in italics)
     assert glossary.typography("**结果说明。** *The Time Machine* 和 $a*b*c$、`x_y_z`", "x.md") == []

@@ -118,7 +118,6 @@ def notebook_texts(path: Path, root: Path = ROOT):
 # --- Typography ---------------------------------------------------------------------------
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"                 # Chinese characters
 CJK_PUNCT = "\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2018-\u201d\u2026\u2014"
-ENDS_CHINESE = re.compile(f"[{HAN}{CJK_PUNCT}]$")
 # Text that is not Chinese prose: code spans, display and inline math, URLs, link targets, HTML
 # comments and tags (blanked, same length, before the italics and punctuation checks).
 NOT_PROSE = re.compile(r"`[^`\n]*`|\$\$.*?\$\$|(?<!\\)\$[^$\n]*?(?<!\\)\$|https?://\S+"
@@ -150,16 +149,18 @@ def _prose_lines(text: str):
 
 
 def hard_breaks(text: str) -> list[int]:
-    """Line numbers of lines that end in Chinese and are continued by the next line of the same
-    paragraph (a new list item, heading, table row, quote, math or code block is not a
-    continuation; a line ending in two spaces or a backslash is a deliberate break)."""
+    """Line numbers of lines with Chinese (or followed by a line with Chinese) that are continued by
+    the next line of the same paragraph, whatever the line ends in (Chinese, code, math or a Latin
+    word: a browser shows every such break as a stray space). A new list item, heading, table row,
+    quote, math or code block is not a continuation; a line ending in two spaces or a backslash is
+    a deliberate break."""
     lines = dict(_prose_lines(text))
     found = []
     for number, line in lines.items():
         after = lines.get(number + 1)
-        if (after is None or not after.strip() or line.endswith(("  ", "\\"))
+        if (after is None or not after.strip() or not line.strip() or line.endswith(("  ", "\\"))
                 or BLOCK_START.match(line) and not re.match(r"\s*([-*+]|\d+[.)])\s", line)
-                or BLOCK_START.match(after) or not ENDS_CHINESE.search(line.rstrip())):
+                or BLOCK_START.match(after) or not re.search(f"[{HAN}]", line + after)):
             continue
         found.append(number)
     return found
