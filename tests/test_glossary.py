@@ -49,7 +49,8 @@ def test_a_ruled_out_term_is_flagged_with_the_fix():
 
 
 def test_quotations_of_the_notes_may_keep_their_words():
-    quoted = "学习笔记写道：“当前的隐藏状态放入下一个时间步的状态中去”。\n> 将两个隐藏状态合并在一起\n「隐层」"
+    quoted = ("学习笔记写道：“当前的隐藏状态放入下一个时间步的状态中去”。\n> 将两个隐藏状态合并在一起\n"
+              "「隐层」")
     assert glossary.violations(quoted, "x.md", TERMS) == []
     assert len(glossary.violations(quoted + "\n但隐藏状态不行", "x.md", TERMS)) == 1
 
@@ -168,3 +169,21 @@ def test_typography_is_part_of_the_check_of_zh_texts(tmp_path):
     problems = [p for p in glossary.check(glossary.zh_texts(tmp_path), TERMS)
                 if not p.startswith("d2l_birnn/")]
     assert len(problems) == 3, problems
+
+
+def test_zh_notebooks_link_the_chinese_lesson_plan_and_readme():
+    """Issue 18.6: a zh notebook points to LECTURE.zh-CN.md and README.zh-CN.md, never to the
+    English files."""
+    import re
+
+    paths = sorted((ROOT / "notebooks" / "zh").glob("*.ipynb"))
+    if not paths:
+        pytest.skip("no notebooks/zh yet")
+    targets = []
+    for path in paths:
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            text = "".join(cell["source"]) + cell.get("metadata", {}).get("speaker_notes", "")
+            targets += [(path.name, t) for t in re.findall(r"\]\(([^)\s]*(?:LECTURE|README)[^)\s]*)\)", text)]
+    assert targets, "the zh notebooks link the lesson plan"
+    english = [(name, t) for name, t in targets if ".zh-CN.md" not in t]
+    assert not english, english
