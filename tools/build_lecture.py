@@ -237,12 +237,22 @@ def _short(cell: str) -> str:
 
 
 def deck_data(lang: str, path: Path | None = None) -> dict:
-    """The deck data of ``lang`` (``tools/lecture_deck/<lang>.toml``), {} when there is none."""
+    """The deck data of ``lang`` (``tools/lecture_deck/<lang>.toml``), {} when there is none.
+
+    A cell's teaching lines (``code``) left out of another language's data are the English ones
+    (the editions share their code)."""
     path = path if path is not None else DECK_DATA / f"{lang}.toml"
     if not path.exists():
         return {}
     with open(path, "rb") as f:
-        return tomllib.load(f)
+        data = tomllib.load(f)
+    english = DECK_DATA / "en.toml"
+    if lang != "en" and english.exists() and path.parent == DECK_DATA:
+        with open(english, "rb") as f:
+            for cid, entry in tomllib.load(f).get("cells", {}).items():
+                if "code" in entry and cid in data.get("cells", {}):
+                    data["cells"][cid].setdefault("code", entry["code"])
+    return data
 
 
 def has_lecture_cells(nb) -> bool:
@@ -427,6 +437,7 @@ def _outputs(cell, entry: dict) -> tuple[list, list]:
 
 def _output_cell(cell, outputs: list, slide_type: str):
     out = _slide(cell, slide_type)
+    out["id"] = f"{cell.get('id', 'cell')}-out"[:64]   # the code and its output: two cells
     out.outputs = outputs
     out.metadata["transient"] = {"remove_source": True}
     return out
