@@ -173,11 +173,11 @@ def test_doctor_reports_the_language_and_the_font(tmp_path):
     env = {**os.environ, i18n.LANG_ENV: "zh"}
     result = subprocess.run([sys.executable, "-m", "d2l_birnn", "doctor"], env=env,
                             capture_output=True, text=True)
-    assert "Language" in result.stdout and "zh (D2L_BIRNN_LANG=zh)" in result.stdout
+    assert "语言" in result.stdout and "zh（D2L_BIRNN_LANG=zh）" in result.stdout   # the zh report
     if FONT is not None:
-        assert "CJK font" in result.stdout and str(FONT) in result.stdout
+        assert "中文字体" in result.stdout and str(FONT) in result.stdout
     env[fonts.FONT_ENV] = str(tmp_path / "missing.ttf")
     result = subprocess.run([sys.executable, "-m", "d2l_birnn", "doctor"], env=env,
                             capture_output=True, text=True)
     assert result.returncode == 1
-    assert "the Chinese edition needs a CJK font: unusable" in result.stdout
+    assert "中文版需要一种中文字体：unusable" in result.stdout
