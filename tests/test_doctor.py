@@ -77,3 +77,9 @@ def test_doctor_speaks_the_editions_language(tmp_path):
     assert len({column(line) for line in lines[:-1]}) == 1, result.stdout
     missing = _doctor({"D2L_BIRNN_LANG": "zh", data.DATA_ENV: str(tmp_path)})
     assert "1 个问题：" in missing.stdout and "《时光机器》的文本还没有下载" in missing.stdout
+
+
+def test_doctor_reports_a_bad_language_setting_in_english():
+    result = _doctor({"D2L_BIRNN_LANG": "fr"})
+    assert result.returncode == 1 and "D2L_BIRNN_LANG='fr' is not a language" in result.stdout
+    assert "1 problem(s):" in result.stdout
