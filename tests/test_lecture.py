@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlparse
 
 import nbformat
 import pytest
-from _browser import ARTIFACTS, ROOT, chromium_path, open_offline
+from _browser import ARTIFACTS, ROOT, chromium_path, launch, open_offline
 from _lecture import SLIDES_45, SLIDES_90, build_lecture, expand_notes, notes, synthetic_notebook, tagged
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -492,9 +492,14 @@ def speaker_view(deck, tmp_path, slide_title: str) -> str:
     from playwright.sync_api import sync_playwright
 
     chromium_path()
-    blocked, failed, errors = [], [], []
+    remote = []
     with sync_playwright() as p:
-        context, page = open_offline(p, tmp_path / "speaker", (1280, 720), blocked, failed, errors)
+        # Not open_offline: Playwright's request routing keeps the speaker view (a popup written by
+        # the deck) from loading MathJax; every request is recorded and must be a local one.
+        context = launch(p, tmp_path / "speaker", (1280, 720))
+        context.on("request", lambda r: None if r.url.startswith(("file:", "data:", "about:"))
+                   else remote.append(r.url))
+        page = context.pages[0] if context.pages else context.new_page()
         page.goto(deck.as_uri())
         wait_ready(page)
         index = page.evaluate("(t) => [...document.querySelectorAll('.slides > section')].findIndex(s => "
@@ -507,11 +512,12 @@ def speaker_view(deck, tmp_path, slide_title: str) -> str:
         view = popup.value
         value = "document.querySelector('.speaker-controls-notes .value')"
         view.wait_for_function(f"() => {value} && {value}.innerHTML.length > 0 && window.MathJax && "
-                               "MathJax.Hub && MathJax.Hub.queue.pending === 0", timeout=60_000)
+                               "MathJax.Hub && MathJax.Hub.queue.pending === 0", timeout=60_000,
+                               polling=200)   # a popup in the background gets no animation frames
         view.wait_for_timeout(500)
         notes = view.evaluate("() => document.querySelector('.speaker-controls-notes .value').innerHTML")
         context.close()
-    assert not blocked, blocked
+    assert not remote, f"the speaker view loaded from the network: {remote}"
     return notes
 
 

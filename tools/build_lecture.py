@@ -122,10 +122,10 @@ CSS = """<style type="text/css">
   vertical-align: baseline; }
 /* A figure slide: the figure fills the space under its title (one, two or three lines). */
 .reveal .jp-RenderedSVG img, .reveal .jp-RenderedImage img { display: block; width: 100%;
-  max-width: none; max-height: none; object-fit: contain; margin: 0; }
-.reveal section:has(h2.lecture-lines-1) .jp-OutputArea-output img { height: 610px; }
-.reveal section:has(h2.lecture-lines-2) .jp-OutputArea-output img { height: 560px; }
-.reveal section:has(h2.lecture-lines-3) .jp-OutputArea-output img { height: 510px; }
+  max-width: none; max-height: 560px; object-fit: contain; margin: 0; }
+.reveal section:has(h2.lecture-lines-1) .jp-OutputArea-output img { height: 610px; max-height: none; }
+.reveal section:has(h2.lecture-lines-2) .jp-OutputArea-output img { height: 560px; max-height: none; }
+.reveal section:has(h2.lecture-lines-3) .jp-OutputArea-output img { height: 510px; max-height: none; }
 .reveal .lecture-stack { position: relative; width: 100%; height: 560px; }
 .reveal .lecture-stack img { position: absolute; top: 0; left: 0; width: 100%; height: 100%;
   object-fit: contain; margin: 0; background: white; }
@@ -356,7 +356,8 @@ def _md(source: str, slide_type: str = "-"):
 def _title_lines(title: str) -> int:
     """About how many lines a 40 px title takes on a 1280 px slide (for the figure's height)."""
     plain = re.sub(r"\$[^$]*\$", "xxxx", title)
-    return min(3, 1 + len(plain) // 58)
+    width = sum(2 if ord(c) > 0x2E80 else 1 for c in plain)   # a CJK character is two wide
+    return min(3, 1 + width // 58)
 
 
 def title_cell(title: str, divider: bool = False):

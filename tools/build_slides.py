@@ -103,11 +103,15 @@ SPEAKER_MATHJAX = (
     "processEscapes: true}, showMathMenu: false, messageStyle: 'none'};"
     "(function () { var s = document.createElement('script'); "
     "s.src = new URL('_assets/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe', "
-    "window.opener.location.href).href; document.head.appendChild(s); })();<\\/script>")
+    "window.opener.location.href).href; "
+    # The page is written by document.write and never closed: no load event, so MathJax is started
+    # here (it otherwise waits for one).
+    "s.onload = function () { if (document.readyState !== 'complete') "
+    "{ MathJax.Hub.Startup.onload(); } }; document.head.appendChild(s); })();<\\/script>")
 SPEAKER_SET = "notesValue.innerHTML = data.notes;"
 SPEAKER_TYPESET = (SPEAKER_SET + " if (window.MathJax && MathJax.Hub) "
                    "{ MathJax.Hub.Queue(['Typeset', MathJax.Hub, notesValue]); }")
-ASSETS_VERSION = "speaker-view-mathjax-1"
+ASSETS_VERSION = "speaker-view-mathjax-2"
 
 
 def patch_speaker_view(notes_js: Path) -> None:
