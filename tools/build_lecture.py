@@ -123,16 +123,19 @@ CSS = """<style type="text/css">
 /* A figure slide: the figure fills the space under its title (one, two or three lines). */
 .reveal .jp-RenderedSVG img, .reveal .jp-RenderedImage img { display: block; width: 100%;
   max-width: none; max-height: 560px; object-fit: contain; margin: 0; }
-.reveal section:has(h2.lecture-lines-1) .jp-OutputArea-output img { height: 610px; max-height: none; }
-.reveal section:has(h2.lecture-lines-2) .jp-OutputArea-output img { height: 560px; max-height: none; }
-.reveal section:has(h2.lecture-lines-3) .jp-OutputArea-output img { height: 510px; max-height: none; }
-.reveal .lecture-stack { position: relative; width: 100%; height: 560px; }
+.reveal section:has(h2.lecture-lines-1) .jp-OutputArea-output img { height: 600px; max-height: none; }
+.reveal section:has(h2.lecture-lines-2) .jp-OutputArea-output img { height: 550px; max-height: none; }
+.reveal section:has(h2.lecture-lines-3) .jp-OutputArea-output img { height: 500px; max-height: none; }
+.reveal .lecture-stack { position: relative; width: 100%; height: 500px; }
 .reveal .lecture-stack img { position: absolute; top: 0; left: 0; width: 100%; height: 100%;
   object-fit: contain; margin: 0; background: white; }
 /* The comparison table fits one slide. */
 .reveal table { margin: 0; }
 .reveal .jp-RenderedHTMLCommon td, .reveal .jp-RenderedHTMLCommon th { font-size: 28px; padding: 4px 8px; }
-.reveal .slide-number { font-size: 22px; }
+.reveal .slide-number { font-size: 24px; }
+/* The PDF handout: one page a slide, no empty page after the last. */
+html.print-pdf .reveal .slides .pdf-page:last-child { page-break-after: auto !important;
+  break-after: auto !important; }
 </style>
 """
 
@@ -355,8 +358,8 @@ def _md(source: str, slide_type: str = "-"):
 
 def _title_lines(title: str) -> int:
     """About how many lines a 40 px title takes on a 1280 px slide (for the figure's height)."""
-    plain = re.sub(r"\$[^$]*\$", "xxxx", title)
-    width = sum(2 if ord(c) > 0x2E80 else 1 for c in plain)   # a CJK character is two wide
+    # TeX counts as typed: the PDF's page layout is measured before MathJax typesets it.
+    width = sum(2 if ord(c) > 0x2E80 else 1 for c in title)   # a CJK character is two wide
     return min(3, 1 + width // 58)
 
 
@@ -798,8 +801,7 @@ def handouts(deck: Path, columns: int = 6, thumb: tuple[int, int] = (320, 180)) 
         page.goto(deck.as_uri() + "?print-pdf")
         page.wait_for_function(READY, timeout=120_000)
         page.wait_for_timeout(500)
-        page.pdf(path=str(pdf), width=f"{WIDTH}px", height=f"{HEIGHT}px", print_background=True,
-                 margin={"top": "0", "right": "0", "bottom": "0", "left": "0"})
+        page.pdf(path=str(pdf), print_background=True, prefer_css_page_size=True)   # reveal's @page
         page.goto(deck.as_uri())
         page.wait_for_function(READY, timeout=120_000)
         total = page.evaluate("() => Reveal.getTotalSlides()")
