@@ -257,6 +257,20 @@ def test_assets_need_no_cdn(decks):
         assert not re.search(r"""(@import|url)\s*\(?\s*['"]?(https?:)?//""", text), css
 
 
+def test_the_speaker_view_gets_the_local_mathjax(decks, tmp_path):
+    """reveal.js's speaker view (a page the notes plugin writes) loads the deck's own MathJax and
+    typesets each slide's notes (issue 19.7; the browser test is in tests/test_lecture.py). An
+    unknown notes plugin is refused rather than left without math."""
+    out, _ = decks
+    code = (out / "_assets" / "reveal.js" / "plugin" / "notes" / "notes.js").read_text(encoding="utf-8")
+    assert build_slides.SPEAKER_TYPESET in code and "_assets/mathjax/MathJax.js" in code
+    assert "MathJax.Hub.Startup.onload()" in code
+    other = tmp_path / "notes.js"
+    other.write_text("function f() { notes.innerHTML = x; }", encoding="utf-8")
+    with pytest.raises(RuntimeError, match="cannot add MathJax"):
+        build_slides.patch_speaker_view(other)
+
+
 def test_deck_runs_offline_in_chromium(decks, tmp_path):
     """reveal.js starts and MathJax typesets with every non-file request blocked.
 
