@@ -127,6 +127,8 @@ CSS = """<style type="text/css">
 .reveal section:has(h2.lecture-lines-2) .jp-OutputArea-output img { height: 550px; max-height: none; }
 .reveal section:has(h2.lecture-lines-3) .jp-OutputArea-output img { height: 500px; max-height: none; }
 .reveal .lecture-stack { position: relative; width: 100%; height: 500px; }
+.reveal .lecture-stack-1 { height: 580px; }
+.reveal .lecture-stack-2 { height: 550px; }
 .reveal .lecture-stack img { position: absolute; top: 0; left: 0; width: 100%; height: 100%;
   object-fit: contain; margin: 0; background: white; }
 /* The comparison table fits one slide. */
@@ -224,6 +226,9 @@ def plan_table_slide(plan: Path = PLAN, lang: str = "en") -> tuple[str, str] | N
     keep = [1, 2, 3, 5, 6, 7] if all(len(c) == 8 for c in cells) else range(len(cells[0]))
     seeds = r"\s*[(（][^()（）]*(?:seeds|种子)[^()（）]*[)）]$"   # the seed ranges: in the notes
     short = [[re.sub(seeds, "", c[i]) for i in keep] for c in cells]
+    header = deck_data(lang).get("words", {}).get("table_header")   # short column names
+    if header and len(header.split("|")) == len(short[0]):
+        short[0] = [h.strip() for h in header.split("|")]
     slide = "\n".join("| " + " | ".join(_short(c) for c in row) + " |" for row in short)
     title = html.escape(build_slides.text("lecture.table_title", lang), quote=False)
     return (f'<h2 class="lecture-slide-title lecture-lines-1">{title}</h2>\n\n{slide}',
@@ -236,7 +241,8 @@ def _short(cell: str) -> str:
     chars = r" ?(?:characters|个字符)"
     cell = re.sub(rf"(\d+\+\d+){chars} ?(vs|对) ?(\d+){chars}", r"\1 \2 \3", cell)
     cell = re.sub(r"^([+-]\d+(?:\.\d+)?) ?(?:points|个百分点)$", r"\1", cell)
-    return re.sub(r"[,，] ?(?:product, )?\d+ ?(?:characters a side|个字符每侧|每侧 ?\d+ ?个字符)$", "", cell)
+    cell = re.sub(r"[,，] ?(?:乘积，)?每侧 ?\d+ ?个字符$", "", cell)
+    return re.sub(r", (?:product, )?\d+ characters a side$", "", cell)
 
 
 def deck_data(lang: str, path: Path | None = None) -> dict:
@@ -458,7 +464,8 @@ def code_cells(cell, entry: dict, number: str) -> list:
     cell.source = build_slides.NBVAL_MARKER.sub("", cell.source)
     figures, others = _outputs(cell, entry)
     if "stages" in entry:
-        return [_md(staged_figure_html(entry["stages"], entry.get("_lang", "en")))]
+        lines = _title_lines(entry.get("title", ""))
+        return [_md(staged_figure_html(entry["stages"], entry.get("_lang", "en"), lines))]
     shown = figures[:1] if figures and entry.get("figure", True) else others
     generic = "title" not in entry   # a cell without deck data: its tags say what to show
     if "code" in entry or (generic and (CODE in tags(cell) or LIVE in tags(cell))):
@@ -469,8 +476,9 @@ def code_cells(cell, entry: dict, number: str) -> list:
         source = _slide(cell, "-")
         source.source, source.outputs = code, []
         out = [source]
-        if others or figures:
-            out.append(_output_cell(cell, others + figures[:1], "fragment"))
+        shown = others + (figures[:1] if entry.get("figure") is True else [])   # the printed lines
+        if shown:
+            out.append(_output_cell(cell, shown, "fragment"))
         return out
     if not shown:
         return []
@@ -587,7 +595,8 @@ def staged_figures(kind: str, lang: str) -> list[str]:
     import matplotlib.pyplot as plt
 
     sys.path.insert(0, str(ROOT))
-    with environment({"D2L_BIRNN_LANG": lang}), plt.rc_context(fname=str(MPLRC)):
+    # A little larger than the notebooks' figures: the picture is wide, its smallest labels subscripts.
+    with environment({"D2L_BIRNN_LANG": lang}), plt.rc_context({"font.size": 22.5}, fname=str(MPLRC)):
         from d2l_birnn import plotting
 
         if lang == "zh":
@@ -598,24 +607,28 @@ def staged_figures(kind: str, lang: str) -> list[str]:
                 "hmm_messages": plotting.draw_hmm_messages}[kind]
         ax = draw(4)
         artists = list(ax.patches) + list(ax.texts)
+        # One frame for every stage: the tight box of the whole picture (a stage alone is smaller).
+        ax.figure.canvas.draw()                    # the layout, then frozen for every stage
+        ax.figure.set_layout_engine("none")
+        bbox = ax.figure.get_tightbbox(ax.figure.canvas.get_renderer()).padded(0.05)
         svgs = []
         for limit in STAGE_LIMITS:
             for artist in artists:
                 artist.set_visible(_artist_height(artist) <= limit)
             buffer = io.StringIO()
-            ax.figure.savefig(buffer, format="svg")
+            ax.figure.savefig(buffer, format="svg", bbox_inches=bbox)
             svgs.append(buffer.getvalue())
         plt.close(ax.figure)
     return svgs
 
 
-def staged_figure_html(kind: str, lang: str) -> str:
+def staged_figure_html(kind: str, lang: str, title_lines: int = 2) -> str:
     images = []
     for i, svg in enumerate(staged_figures(kind, lang)):
         data = base64.b64encode(svg.encode()).decode()
         cls = ' class="fragment"' if i else ""
         images.append(f'<img{cls} src="data:image/svg+xml;base64,{data}" alt="{kind}, stage {i + 1}">')
-    return '<div class="lecture-stack">' + "".join(images) + "</div>"
+    return f'<div class="lecture-stack lecture-stack-{title_lines}">' + "".join(images) + "</div>"
 
 
 # ---------------------------------------------------------------------------
