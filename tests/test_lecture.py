@@ -668,3 +668,44 @@ def test_numbers_in_speaker_notes_are_printed_by_the_notebook(path):
     missing = numbers_missing_from_outputs(nbformat.read(path, as_version=4))
     assert not missing, (f"{path.name}: speaker notes quote numbers that no committed output prints "
                          f"(take them from the outputs): {missing}")
+
+
+def printed_text(notebooks) -> str:
+    """Everything the notebooks' committed outputs print (text and HTML tables)."""
+    found = []
+    for path in notebooks:
+        for cell in nbformat.read(path, as_version=4).cells:
+            for out in cell.get("outputs", []):
+                found.append(out.get("text", ""))
+                found += [v for k, v in out.get("data", {}).items() if k.startswith("text/")]
+    return "\n".join("".join(f) if isinstance(f, list) else f for f in found)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_numbers_on_the_slides_are_printed_by_the_notebooks(lang):
+    """Issue 19.8: a slide's decimals and percentages (titles, steps, the summary) are numbers the
+    committed outputs print (a percentage may be printed as a fraction); exercises are exempt
+    (their numbers are the question's own)."""
+    data = build_lecture.deck_data(lang)
+    printed = printed_text(EDITION_NOTEBOOKS[lang])
+    texts = [(cid, e.get("title", "") + " " + " ".join(e.get("steps", [])))
+             for cid, e in data["cells"].items() if "exercise" not in e]
+    texts += [(name, e.get("title", "") + " " + " ".join(e.get("steps", [])))
+              for name, e in data["frame"].items()]
+    missing = []
+    for where, text in texts:
+        for number, percent in NUMBER.findall(re.sub(r"\$[^$]*\$|d2l-zh \d+\.\d+", "", text)):
+            forms = {number, number.replace(",", "")}
+            if percent and "." in number:
+                forms.add(f"{float(number) / 100:.3f}".rstrip("0"))
+            if not any(f in printed for f in forms):
+                missing.append(f"{number}{percent} on the slide of {where}")
+    assert not missing, missing
+
+
+def test_the_decks_number_their_slides(tmp_path):
+    decks = build_lecture.build([synthetic_notebook(tmp_path / "98_synthetic.ipynb")], tmp_path / "out",
+                                mode="committed", plan=tmp_path / "none.md")
+    for deck in decks:
+        html = deck.read_text(encoding="utf-8")
+        assert 'slideNumber: "c/t"' in html and "pdfSeparateFragments: false" in html
