@@ -92,11 +92,13 @@ pretrained: setup
 		--ExecutePreprocessor.kernel_name=python3 notebooks/04_bilstm_gluon.ipynb
 
 # The lecture decks slides/lecture.html (90 min) and slides/lecture-45.html from the notebooks'
-# cells tagged 'lecture' and LECTURE.md, figures redrawn for projection; full mode with the shipped
-# models (a few minutes). LECTURE_FLAGS=--quick for CI, --no-execute for the committed outputs.
+# cells tagged 'lecture', the deck data of tools/lecture_deck/ and LECTURE.md, figures redrawn for
+# projection; full mode with the shipped models (a few minutes). Handouts from Chromium (make
+# browser): slides/lecture.pdf, lecture-45.pdf (one slide a page) and *-contact-sheet.png.
+# LECTURE_FLAGS=--quick for CI, --no-execute for the committed outputs, --no-handouts.
 # The Chinese edition's decks (notebooks/zh, LECTURE.zh-CN.md) go into slides/zh/.
 LECTURE_FLAGS ?=
-lecture: venv
+lecture: venv browser
 	$(PY) tools/build_lecture.py --out slides $(LECTURE_FLAGS)
 	$(if $(wildcard notebooks/zh/[0-9]*.ipynb),$(PY) tools/build_lecture.py --out slides/zh \
 		--plan LECTURE.zh-CN.md $(LECTURE_FLAGS) $(wildcard notebooks/zh/[0-9]*.ipynb))
