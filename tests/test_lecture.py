@@ -555,7 +555,7 @@ def test_the_real_zh_decks_in_chromium(real_zh_decks, tmp_path):
         html = deck.read_text(encoding="utf-8")
         assert '<html lang="zh">' in html and "快速模式" in html
         assert "QUICK MODE" not in html and "Press S" not in html
-    real_deck_checks(real_zh_decks, tmp_path, "zh", banned=("（笔记）", "the notes"))
+    real_deck_checks(real_zh_decks, tmp_path, "zh", banned=("（学习笔记）", "the notes"))
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
