@@ -120,6 +120,14 @@ colab-replica: data
 colab-replica-2026.07: data
 	$(PY) tools/colab_replica.py run --runtime 2026.07 --python $(COLAB_2026_07_PYTHON)
 
+# The PyTorch editions (notebooks/pytorch/) in Colab's current runtime with its preinstalled torch
+# version (PyPI's build unless COLAB_TORCH_WHEEL names a local CPU wheel for Python 3.13).
+.PHONY: colab-replica-torch
+COLAB_TORCH_WHEEL ?=
+colab-replica-torch: data
+	$(PY) tools/colab_replica.py run --runtime current --python $(COLAB_PYTHON) --framework torch \
+		$(if $(COLAB_TORCH_WHEEL),--torch-wheel $(COLAB_TORCH_WHEEL))
+
 # On a Linux machine with an NVIDIA GPU: Colab's GPU path, then notebook 04 on the GPU.
 # The PyTorch edition first (its own environment, PyPI's CUDA build of torch), then MXNet's.
 gpu-check: gpu-check-torch

@@ -111,6 +111,43 @@ def test_makefile_and_ci_run_the_replica():
     assert "make colab-replica" in (ROOT / ".ci" / "run").read_text()
 
 
+def test_the_pytorch_replica_adds_colabs_torch_to_the_pins_and_runs_the_pytorch_edition(tmp_path):
+    pins = colab_replica.read_pins("current")[1]
+    torch_pins = colab_replica.replica_pins("current", "torch")
+    assert torch_pins == [*pins, "torch==2.11.0"]
+    wheel = tmp_path / "torch-2.11.0+cpu-cp313-cp313-linux_x86_64.whl"
+    assert colab_replica.replica_pins("current", "torch", wheel)[-1] == str(wheel)
+    assert colab_replica.replica_pins("current") == pins
+    assert colab_replica.venv_path("current", "torch").name == ".venv-colab-current-torch"
+    assert colab_replica.venv_path("current").name == ".venv-colab-current"
+    written = sorted((ROOT / "notebooks" / "pytorch").glob("[0-9]*.ipynb"))
+    assert colab_replica.default_notebooks("torch") == written
+    assert all(p.parent.name == "notebooks" for p in colab_replica.default_notebooks())
+    with pytest.raises(SystemExit, match="--framework 'jax'"):
+        colab_replica.replica_pins("current", "jax")
+
+
+def test_colabs_torch_version_is_read_from_googles_freeze(tmp_path):
+    url = "torch @ https://download.pytorch.org/whl/cpu/torch-2.11.0%2Bcpu-cp313-cp313-manylinux_2_28_x86_64.whl"
+    assert colab_replica.torch_in_freeze(f"numpy==2.1.3\n{url}\ntorchao==0.10.0\n") == "2.11.0"
+    assert colab_replica.torch_in_freeze("torch==2.9.1\n") == "2.9.1"
+    assert colab_replica.torch_in_freeze("torchvision==0.26.0\n") is None
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    freeze = (colab_replica.SHARED / "pip-freeze.txt")
+    if not freeze.exists():
+        pytest.skip("Google's freeze is not beside this clone (../shared/colab-runtime)")
+    text = freeze.read_text(encoding="utf-8").replace("torch-2.11.0%2Bcpu", "torch-2.12.0%2Bcpu")
+    (shared / "pip-freeze.txt").write_text(text, encoding="utf-8")
+    assert any("torch 2.12.0, TORCH_VERSIONS says 2.11.0" in p for p in colab_replica.check(shared))
+
+
+def test_makefile_and_ci_run_the_pytorch_replica():
+    makefile = (ROOT / "Makefile").read_text()
+    assert "colab-replica-torch:" in makefile and "--framework torch" in makefile
+    assert "make colab-replica-torch" in (ROOT / ".ci" / "run").read_text()
+
+
 def test_a_timed_out_notebook_runs_once_more_and_says_so(tmp_path, monkeypatch, capsys):
     """The nbclient wait (README): a reply that never comes gets one more try, never more."""
     monkeypatch.setattr(colab_replica, "build", lambda *a: None)

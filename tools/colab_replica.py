@@ -16,6 +16,14 @@ package from this clone (``D2L_BIRNN_SOURCE``) instead of GitHub, then
 Executed copies go to ``build/colab-replica/<runtime>/``; notebooks/ is never
 written. Exit status 0 means every notebook ran without an error.
 
+``--framework torch`` replicates the PyTorch editions (``notebooks/pytorch/``): Colab
+preinstalls PyTorch, so the replica (``.venv-colab-<runtime>-torch``) gets the same pins plus
+Colab's torch version (``TORCH_VERSIONS``, checked against Google's freeze), and each
+notebook's setup cell installs only this package. Colab's torch is the ``+cpu`` build from
+download.pytorch.org, which this machine cannot reach: the replica installs ``--torch-wheel``
+(a local CPU wheel for the runtime's Python) when given, else PyPI's ``torch==<version>`` (the
+CUDA build, which also runs on a CPU, about 3 GB with its NVIDIA wheels).
+
 What it does not prove: Colab's GPU path, its front end (widgets, forms), its
 exact Python patch release, or the packages it has that are not pinned here.
 """
@@ -37,6 +45,9 @@ PINS_DIR = ROOT / "tools" / "colab-runtime"
 SHARED = ROOT.parent / "shared" / "colab-runtime"
 # runtime: (Google's freeze file in ../shared/colab-runtime, Python major.minor)
 RUNTIMES = {"current": ("pip-freeze.txt", "3.13"), "2026.07": ("pip-freeze-2026.07.txt", "3.12")}
+# runtime: the torch version Colab preinstalls (its freeze's `torch @ ...torch-2.11.0%2Bcpu...` line)
+TORCH_VERSIONS = {"current": "2.11.0", "2026.07": "2.11.0"}
+FRAMEWORKS = ("mxnet", "torch")
 # What the notebooks import from Colab's own packages, and what runs them (nbclient, a kernel).
 PACKAGES = ("numpy", "matplotlib", "matplotlib-inline", "ipython", "ipykernel", "ipywidgets",
             "widgetsnbextension", "jupyterlab_widgets", "pandas", "requests", "setuptools",
@@ -89,6 +100,12 @@ def read_pins(runtime: str) -> tuple[str, list[str]]:
     return python.group(1), pins
 
 
+def torch_in_freeze(text: str) -> str | None:
+    """The torch version of a pip freeze (``torch==X`` or ``torch @ .../torch-X%2Bcpu-...``)."""
+    m = re.search(r"^torch(?:==([^\s;#+]+)| @ \S*/torch-([0-9][^%+-]*))", text, re.M)
+    return (m.group(1) or m.group(2)) if m else None
+
+
 def check(shared: Path = SHARED) -> list[str]:
     """Disagreements between the committed pins and Google's freezes in ``shared`` (if there)."""
     problems = []
@@ -98,6 +115,10 @@ def check(shared: Path = SHARED) -> list[str]:
             problems.append(f"{runtime}: '# python: {have_python}', expected {python}")
         path = shared / freeze
         if path.exists():
+            torch = torch_in_freeze(path.read_text(encoding="utf-8"))
+            if torch is not None and torch != TORCH_VERSIONS[runtime]:
+                problems.append(f"{runtime}: Colab's freeze has torch {torch}, TORCH_VERSIONS says "
+                                f"{TORCH_VERSIONS[runtime]}")
             want = pins_from_freeze(path.read_text(encoding="utf-8"))
             if pins != want:
                 problems.append(f"{pins_file(runtime).name} differs from {path}: "
@@ -136,9 +157,30 @@ def install_fakes(venv: Path) -> None:
     (spec_dir / "kernel.json").write_text(json.dumps(spec, indent=1) + "\n")
 
 
-def build(runtime: str, python: str, venv: Path) -> None:
+def replica_pins(runtime: str, framework: str = "mxnet", torch_wheel: Path | None = None) -> list[str]:
+    """What the replica installs: Colab's pins, and for the PyTorch editions Colab's torch."""
+    if framework not in FRAMEWORKS:
+        raise SystemExit(f"--framework {framework!r}: choose one of {', '.join(FRAMEWORKS)}")
+    pins = read_pins(runtime)[1]
+    if framework == "torch":
+        pins = [*pins, str(torch_wheel) if torch_wheel else f"torch=={TORCH_VERSIONS[runtime]}"]
+    return pins
+
+
+def venv_path(runtime: str, framework: str = "mxnet") -> Path:
+    return ROOT / (f".venv-colab-{runtime}" + ("-torch" if framework == "torch" else ""))
+
+
+def default_notebooks(framework: str = "mxnet") -> list[Path]:
+    """The English edition of the framework: notebooks/ (MXNet) or notebooks/pytorch/."""
+    folder = ROOT / "notebooks" / ("pytorch" if framework == "torch" else "")
+    return sorted(folder.glob("[0-9]*.ipynb"))
+
+
+def build(runtime: str, python: str, venv: Path, pins: list[str] | None = None) -> None:
     """Make ``venv`` the replica of ``runtime`` (again only if its pins changed)."""
-    want_python, pins = read_pins(runtime)
+    want_python, committed = read_pins(runtime)
+    pins = committed if pins is None else pins
     have_python = python_version(python)
     if have_python != want_python:
         raise SystemExit(f"Colab's {runtime} runtime runs Python {want_python}; {python} is "
@@ -242,11 +284,12 @@ def setup_messages(executed: Path) -> list[str]:
     return [line for line in text.splitlines() if line.startswith("d2l-birnn")]
 
 
-def run(runtime: str, python: str, notebooks: list[Path], timeout: int) -> int:
+def run(runtime: str, python: str, notebooks: list[Path], timeout: int, framework: str = "mxnet",
+        torch_wheel: Path | None = None) -> int:
     """Build the replica, run every notebook in it; 0 if all ran without an error."""
-    venv = ROOT / f".venv-colab-{runtime}"
-    build(runtime, python, venv)
-    out_dir = ROOT / "build" / "colab-replica" / runtime
+    venv = venv_path(runtime, framework)
+    build(runtime, python, venv, replica_pins(runtime, framework, torch_wheel))
+    out_dir = ROOT / "build" / "colab-replica" / (runtime + ("-torch" if framework == "torch" else ""))
     out_dir.mkdir(parents=True, exist_ok=True)
     failed = 0
     for notebook in notebooks:
@@ -275,6 +318,10 @@ def main(argv: list[str] | None = None) -> int:
     p_run.add_argument("--runtime", choices=sorted(RUNTIMES), default="current")
     p_run.add_argument("--python", required=True, help="a Python of the runtime's version")
     p_run.add_argument("--timeout", type=int, default=CELL_TIMEOUT, help="seconds per cell")
+    p_run.add_argument("--framework", choices=FRAMEWORKS, default="mxnet",
+                       help="torch: the PyTorch editions, with Colab's preinstalled torch")
+    p_run.add_argument("--torch-wheel", type=Path, default=None,
+                       help="a local torch CPU wheel for the runtime's Python (else PyPI's torch)")
     p_run.add_argument("notebooks", nargs="*", type=Path)
     sub.add_parser("check", help="the pins agree with ../shared/colab-runtime (if there)")
     p_pins = sub.add_parser("pins", help="print the pins of PACKAGES in a pip freeze")
@@ -285,8 +332,9 @@ def main(argv: list[str] | None = None) -> int:
     p_exec.add_argument("timeout", type=int)
     args = parser.parse_args(argv)
     if args.command == "run":
-        notebooks = args.notebooks or sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
-        return run(args.runtime, args.python, [n.resolve() for n in notebooks], args.timeout)
+        notebooks = args.notebooks or default_notebooks(args.framework)
+        return run(args.runtime, args.python, [n.resolve() for n in notebooks], args.timeout,
+                   args.framework, args.torch_wheel)
     if args.command == "check":
         problems = check()
         print("\n".join(problems) or "the Colab pins agree with what is there to compare")
