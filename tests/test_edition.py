@@ -598,3 +598,15 @@ def test_shared_prose_has_its_relative_links_rebased_to_the_edition_folder(four)
     ed.sync_notebook(four["zh/pytorch"], four["zh/pytorch"].source_dir / "01_test.ipynb")
     assert cell(read(zh_pt_path(four)), "md1").source == "# 标题\n\n见[参考文献](../../../REFERENCES.md)。"
     assert not [p for p in ed.check_edition(four["zh/pytorch"]) if "md1" in p]
+
+
+def test_the_readme_has_a_colab_badge_for_every_notebook_of_every_edition():
+    """README.md's editions table (tools/readme_badges.py editions) is up to date."""
+    import readme_badges
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert readme_badges.editions_table() in readme, (
+        "README.md's editions table is stale: paste `python tools/readme_badges.py editions`")
+    for folder in ("notebooks", "notebooks/zh", "notebooks/pytorch", "notebooks/zh/pytorch"):
+        for path in sorted((ROOT / folder).glob("[0-9][0-9]_*.ipynb")):
+            assert readme_badges.colab_url(f"{folder}/{path.name}") in readme, path

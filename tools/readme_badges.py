@@ -2,6 +2,8 @@
 
     .venv/bin/python tools/readme_badges.py        # README.md: the English notebooks
     .venv/bin/python tools/readme_badges.py zh     # README.zh-CN.md: the Chinese edition
+    .venv/bin/python tools/readme_badges.py editions      # the four editions side by side
+    .venv/bin/python tools/readme_badges.py editions zh   # the same, headed in Chinese
 
 The repository URL is written in one place, the setup cell (every notebook
 copies it, and on Colab it installs the package from there); this prints a
@@ -48,8 +50,38 @@ def title(path: Path) -> str:
     return first.splitlines()[0].lstrip("# ").strip()
 
 
+# The four editions' folders (tools/notebook_files.py's EDITION_DIRS) and their column heads.
+EDITIONS = (("notebooks", "MXNet, English", "MXNet，英文"),
+            ("notebooks/zh", "MXNet, Chinese", "MXNet，中文"),
+            ("notebooks/pytorch", "PyTorch, English", "PyTorch，英文"),
+            ("notebooks/zh/pytorch", "PyTorch, Chinese", "PyTorch，中文"))
+
+
+def badge(rel: str) -> str:
+    return f"[![Open In Colab]({COLAB_BADGE})]({colab_url(rel)})"
+
+
+def editions_table(language: str = "en") -> str:
+    """A row per notebook of the source, a column per edition: its Colab badge where that
+    edition has the notebook, a dash where it is not written yet."""
+    heads = [head if language == "en" else zh for _, head, zh in EDITIONS]
+    rows = [f"| {'notebook' if language == 'en' else '笔记本'} | " + " | ".join(heads) + " |",
+            "|---" * (len(EDITIONS) + 1) + "|"]
+    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        cells = []
+        for folder, *_ in EDITIONS:
+            rel = f"{folder}/{path.name}"
+            cells.append(badge(rel) if (ROOT / rel).exists() else "–")
+        rows.append(f"| {path.name[:2]} | " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
 def main(argv: list[str] | None = None) -> int:
-    edition = (sys.argv[1:] if argv is None else argv)[:1]   # [] (English) or ["zh"]
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["editions"]:
+        print(editions_table(*args[1:2]))
+        return 0
+    edition = args[:1]   # [] (English) or ["zh"]
     folder = ROOT.joinpath("notebooks", *edition)
     start = (folder / "00_start_here.ipynb").relative_to(ROOT).as_posix()
     print(f"[![Binder]({BINDER_BADGE})]({binder_url(start)})\n")
