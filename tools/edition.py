@@ -46,8 +46,8 @@ PyTorch-specific prose (and notes) is translated in zh/pytorch, and stamped.
         a cell only this edition has (no source cell);
     notebook metadata "edition": {"omitted": [ids]}: source cells this edition leaves out.
 
-The setup cell comes from the edition's template. The framework edition may lack a notebook the
-source has (not written yet: ``--check`` lists it); a language edition must have every one.
+The setup cell comes from the edition's template. The framework edition and its translation may
+lack a notebook their source has (not written yet: ``--check`` lists it); zh must have every one.
 
 ``sync`` keeps every translation and every framework-specific cell (one whose source changed is
 kept and reported stale), refreshes untouched copies, and keeps the committed outputs of code
@@ -104,9 +104,10 @@ class Edition:
 
     @property
     def complete(self) -> bool:
-        """Must the edition have every source notebook? (A framework edition is written one
-        notebook at a time; a translation follows its source.)"""
-        return self.axis == "language"
+        """Must the edition have every source notebook? A framework edition is written one
+        notebook at a time, and so is its translation (zh/pytorch); the translation of the
+        source (zh) follows it. ``--check`` lists the notebooks not written yet."""
+        return self.axis == "language" and self.shared_from is None
 
     def sources(self) -> list[Path]:
         return sorted(self.source_dir.glob("[0-9][0-9]_*.ipynb"))
