@@ -32,6 +32,7 @@ def run_cell(monkeypatch, source: str, colab: bool) -> dict:
 
     monkeypatch.setattr(runpy, "run_path", run_path)
     monkeypatch.delenv("D2L_BIRNN_SOURCE", raising=False)
+    monkeypatch.setenv("D2L_BIRNN_LANG", "xx")   # restored after the test (the cell sets it)
     exec(compile(source, "setup_cell.py", "exec"), {})
     return calls
 
