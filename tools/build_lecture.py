@@ -136,6 +136,9 @@ CSS = """<style type="text/css">
 .reveal .jp-RenderedHTMLCommon td, .reveal .jp-RenderedHTMLCommon th { font-size: 28px; padding: 4px 8px; }
 .reveal .slide-number { font-size: 24px; }
 /* The PDF handout: one page a slide, no empty page after the last. */
+/* Its pages are laid out before MathJax typesets a title (raw TeX is longer): smaller figures. */
+html.print-pdf .reveal .jp-OutputArea-output img, html.print-pdf .reveal .lecture-stack {
+  height: 470px !important; }
 html.print-pdf .reveal .slides .pdf-page:last-child { page-break-after: auto !important;
   break-after: auto !important; }
 </style>
@@ -806,6 +809,7 @@ def handouts(deck: Path, columns: int = 6, thumb: tuple[int, int] = (320, 180)) 
     if chromium is None:
         raise RuntimeError("the handouts need Chromium and Playwright (make browser); "
                            "or build with --no-handouts")
+    deck = deck.resolve()   # a file:// URL needs an absolute path
     pdf, sheet = deck.with_suffix(".pdf"), deck.with_name(deck.stem + "-contact-sheet.png")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
