@@ -99,7 +99,22 @@ def _forward_cases() -> list:
     return cases
 
 
+def _in_pytorch() -> bool:
+    """Judge with PyTorch when the PyTorch edition is loaded and MXNet is not: the same answers
+    (checked equal in tests/test_exercises.py), without loading the other framework."""
+    import sys
+
+    return "d2l_birnn.torch" in sys.modules and sys.modules.get("mxnet") is None
+
+
 def _birnn_h_shape() -> tuple:
+    if _in_pytorch():
+        import torch
+
+        from .torch.scratch import BiRNNScratch as TorchBiRNN
+
+        H, _ = TorchBiRNN(10, (16, 8)).hidden_states(torch.zeros(5, 32, 10))
+        return tuple(H[0].shape)
     from mxnet import np
 
     from .scratch import BiRNNScratch
@@ -110,6 +125,10 @@ def _birnn_h_shape() -> tuple:
 
 
 def _bigru_parameters() -> int:
+    if _in_pytorch():
+        from torch import nn
+
+        return sum(p.numel() for p in nn.GRU(28, 64, num_layers=2, bidirectional=True).parameters())
     from mxnet.gluon import rnn
 
     from .models import count_parameters
@@ -120,6 +139,10 @@ def _bigru_parameters() -> int:
 
 
 def _layer2_input_weights() -> int:
+    if _in_pytorch():
+        from torch import nn
+
+        return nn.LSTM(28, 256, num_layers=2, bidirectional=True).weight_ih_l1.numel()
     from mxnet.gluon import rnn
 
     layer = rnn.LSTM(256, num_layers=2, bidirectional=True, input_size=28)
