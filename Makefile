@@ -69,13 +69,15 @@ test-core: setup cjk-font
 		--ignore=tests/test_browser.py --ignore=tests/test_slides.py --ignore=tests/test_lecture.py \
 		--ignore=tests/test_lecture_live.py --ignore=tests/test_jupyterlab_run_all.py --durations=0 -q
 
-# Re-run every notebook (and notebooks/zh's, if any) in full mode and save the outputs in place
+# Re-run every notebook of every edition (notebooks/, zh/, pytorch/, zh/pytorch/) in full mode and
+# save the outputs in place
 # (long: see README). A cell
 # may take up to CELL_TIMEOUT seconds (04's longest takes about 7.4 min here): a client that missed
 # a cell's reply sees it when that timeout ends, instead of never (README, "The nbclient wait").
 CELL_TIMEOUT ?= 1800
 notebooks-full: setup
-	for nb in notebooks/[0-9]*.ipynb $(wildcard notebooks/zh/[0-9]*.ipynb); do \
+	for nb in notebooks/[0-9]*.ipynb $(wildcard notebooks/zh/[0-9]*.ipynb) \
+		$(wildcard notebooks/pytorch/[0-9]*.ipynb notebooks/zh/pytorch/[0-9]*.ipynb); do \
 		D2L_BIRNN_QUICK=0 D2L_BIRNN_PRETRAINED=0 D2L_BIRNN_SAVE_PRETRAINED=1 \
 			$(VENV)/bin/jupyter nbconvert --to notebook \
 			--execute --inplace \
