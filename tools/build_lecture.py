@@ -136,9 +136,6 @@ CSS = """<style type="text/css">
 .reveal .jp-RenderedHTMLCommon td, .reveal .jp-RenderedHTMLCommon th { font-size: 28px; padding: 4px 8px; }
 .reveal .slide-number { font-size: 24px; }
 /* The PDF handout: one page a slide, no empty page after the last. */
-/* Its pages are laid out before MathJax typesets a title (raw TeX is longer): smaller figures. */
-html.print-pdf .reveal .jp-OutputArea-output img, html.print-pdf .reveal .lecture-stack {
-  height: 470px !important; }
 html.print-pdf .reveal .slides .pdf-page:last-child { page-break-after: auto !important;
   break-after: auto !important; }
 </style>
@@ -719,7 +716,10 @@ def slides_without_notes(deck) -> list[str]:
 # ---------------------------------------------------------------------------
 # Building
 # ---------------------------------------------------------------------------
-REVEAL_OPTIONS = "margin: 0, center: false, pdfSeparateFragments: false, showNotes: false, "
+# pdfMaxPagesPerSlide: reveal.js lays the PDF's pages out before MathJax typesets (raw TeX is
+# longer), so a full slide could spill onto a second page.
+REVEAL_OPTIONS = ("margin: 0, center: false, pdfSeparateFragments: false, pdfMaxPagesPerSlide: 1, "
+                  "showNotes: false, ")
 
 
 def write_deck(deck, out: Path, name: str, lang: str = "en") -> Path:
