@@ -130,6 +130,13 @@ colab-replica-torch: data
 	$(PY) tools/colab_replica.py run --runtime current --python $(COLAB_PYTHON) --framework torch \
 		$(if $(COLAB_TORCH_WHEEL),--torch-wheel $(COLAB_TORCH_WHEEL))
 
+# Colab's current runtime as it is (torch preinstalled): the PyTorch editions, then the MXNet
+# ones in the same environment (their setup cells add MXNet). CI runs this one: one build.
+.PHONY: colab-replica-both
+colab-replica-both: data
+	$(PY) tools/colab_replica.py run --runtime current --python $(COLAB_PYTHON) --framework both \
+		$(if $(COLAB_TORCH_WHEEL),--torch-wheel $(COLAB_TORCH_WHEEL))
+
 # On a Linux machine with an NVIDIA GPU: Colab's GPU path, then notebook 04 on the GPU.
 # The PyTorch edition first (its own environment, PyPI's CUDA build of torch), then MXNet's.
 gpu-check: gpu-check-torch

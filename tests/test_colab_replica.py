@@ -145,7 +145,23 @@ def test_colabs_torch_version_is_read_from_googles_freeze(tmp_path):
 def test_makefile_and_ci_run_the_pytorch_replica():
     makefile = (ROOT / "Makefile").read_text()
     assert "colab-replica-torch:" in makefile and "--framework torch" in makefile
-    assert "make colab-replica-torch" in (ROOT / ".ci" / "run").read_text()
+    assert "colab-replica-both:" in makefile and "--framework both" in makefile
+    assert "make colab-replica-both" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_both_runs_the_pytorch_editions_first_in_colabs_runtime_with_torch(tmp_path):
+    """Colab as it is: torch preinstalled; the PyTorch notebooks see no MXNet (they run first),
+    the MXNet notebooks' setup cells add it beside torch. One environment, one torch install."""
+    assert colab_replica.replica_pins("current", "both") == colab_replica.replica_pins("current", "torch")
+    assert colab_replica.venv_path("current", "both") == colab_replica.venv_path("current", "torch")
+    both = colab_replica.default_notebooks("both")
+    assert both == colab_replica.default_notebooks("torch") + colab_replica.default_notebooks()
+    out = tmp_path / "out"
+    paths = {colab_replica.output_path(out, nb) for nb in both}
+    assert len(paths) == len(both), "pytorch/04_x and 04_x must not overwrite each other"
+    assert colab_replica.output_path(out, ROOT / "notebooks" / "pytorch" / "00_x.ipynb") \
+        == out / "pytorch" / "00_x.ipynb"
+    assert colab_replica.output_path(out, tmp_path / "y.ipynb") == out / "y.ipynb"
 
 
 def test_a_timed_out_notebook_runs_once_more_and_says_so(tmp_path, monkeypatch, capsys):

@@ -47,7 +47,9 @@ SHARED = ROOT.parent / "shared" / "colab-runtime"
 RUNTIMES = {"current": ("pip-freeze.txt", "3.13"), "2026.07": ("pip-freeze-2026.07.txt", "3.12")}
 # runtime: the torch version Colab preinstalls (its freeze's `torch @ ...torch-2.11.0%2Bcpu...` line)
 TORCH_VERSIONS = {"current": "2.11.0", "2026.07": "2.11.0"}
-FRAMEWORKS = ("mxnet", "torch")
+# both: Colab's runtime as it is, torch preinstalled: the PyTorch editions run first (torch as
+# Colab has it), then the MXNet ones, whose setup cells add MXNet beside it (one build, one torch).
+FRAMEWORKS = ("mxnet", "torch", "both")
 # What the notebooks import from Colab's own packages, and what runs them (nbclient, a kernel).
 PACKAGES = ("numpy", "matplotlib", "matplotlib-inline", "ipython", "ipykernel", "ipywidgets",
             "widgetsnbextension", "jupyterlab_widgets", "pandas", "requests", "setuptools",
@@ -162,19 +164,31 @@ def replica_pins(runtime: str, framework: str = "mxnet", torch_wheel: Path | Non
     if framework not in FRAMEWORKS:
         raise SystemExit(f"--framework {framework!r}: choose one of {', '.join(FRAMEWORKS)}")
     pins = read_pins(runtime)[1]
-    if framework == "torch":
+    if framework in ("torch", "both"):
         pins = [*pins, str(torch_wheel) if torch_wheel else f"torch=={TORCH_VERSIONS[runtime]}"]
     return pins
 
 
 def venv_path(runtime: str, framework: str = "mxnet") -> Path:
-    return ROOT / (f".venv-colab-{runtime}" + ("-torch" if framework == "torch" else ""))
+    return ROOT / (f".venv-colab-{runtime}" + ("-torch" if framework in ("torch", "both") else ""))
 
 
 def default_notebooks(framework: str = "mxnet") -> list[Path]:
-    """The English edition of the framework: notebooks/ (MXNet) or notebooks/pytorch/."""
+    """The English edition of the framework: notebooks/ (MXNet) or notebooks/pytorch/; for
+    ``both``, notebooks/pytorch/ first, then notebooks/."""
+    if framework == "both":
+        return default_notebooks("torch") + default_notebooks("mxnet")
     folder = ROOT / "notebooks" / ("pytorch" if framework == "torch" else "")
     return sorted(folder.glob("[0-9]*.ipynb"))
+
+
+def output_path(out_dir: Path, notebook: Path) -> Path:
+    """Where the executed copy of ``notebook`` goes: its path below notebooks/ (pytorch/04_x and
+    04_x do not collide), else its name."""
+    try:
+        return out_dir / notebook.resolve().relative_to(ROOT / "notebooks")
+    except ValueError:
+        return out_dir / notebook.name
 
 
 def build(runtime: str, python: str, venv: Path, pins: list[str] | None = None) -> None:
@@ -289,12 +303,13 @@ def run(runtime: str, python: str, notebooks: list[Path], timeout: int, framewor
     """Build the replica, run every notebook in it; 0 if all ran without an error."""
     venv = venv_path(runtime, framework)
     build(runtime, python, venv, replica_pins(runtime, framework, torch_wheel))
-    out_dir = ROOT / "build" / "colab-replica" / (runtime + ("-torch" if framework == "torch" else ""))
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = ROOT / "build" / "colab-replica" / (runtime + {"torch": "-torch", "both": "-both"}
+                                                  .get(framework, ""))
     failed = 0
     for notebook in notebooks:
         start = time.monotonic()
-        out = out_dir / notebook.name
+        out = output_path(out_dir, notebook)
+        out.parent.mkdir(parents=True, exist_ok=True)
         result = run_one(venv, notebook, out, timeout)
         if result.returncode == TIMED_OUT:  # README, "The nbclient wait": one more try, said
             print(f"colab replica ({runtime}): {notebook.name}: a cell's reply did not come in "
@@ -302,7 +317,7 @@ def run(runtime: str, python: str, notebooks: list[Path], timeout: int, framewor
             result = run_one(venv, notebook, out, timeout)
         seconds = time.monotonic() - start
         status = "ok" if result.returncode == 0 else "FAILED"
-        print(f"colab replica ({runtime}): {notebook.name}: {status} in {seconds:.0f} s")
+        print(f"colab replica ({runtime}): {out.relative_to(out_dir)}: {status} in {seconds:.0f} s")
         if out.exists():
             print("".join(f"    {line}\n" for line in setup_messages(out)), end="")
         if result.returncode != 0:
@@ -319,7 +334,8 @@ def main(argv: list[str] | None = None) -> int:
     p_run.add_argument("--python", required=True, help="a Python of the runtime's version")
     p_run.add_argument("--timeout", type=int, default=CELL_TIMEOUT, help="seconds per cell")
     p_run.add_argument("--framework", choices=FRAMEWORKS, default="mxnet",
-                       help="torch: the PyTorch editions, with Colab's preinstalled torch")
+                       help="torch: the PyTorch editions, with Colab's preinstalled torch; "
+                            "both: torch preinstalled, the PyTorch editions, then the MXNet ones")
     p_run.add_argument("--torch-wheel", type=Path, default=None,
                        help="a local torch CPU wheel for the runtime's Python (else PyPI's torch)")
     p_run.add_argument("notebooks", nargs="*", type=Path)
