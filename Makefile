@@ -225,7 +225,7 @@ self-study: venv
 
 # Slide types of every cell by rule (idempotent; touches only cell metadata).
 slide-metadata: venv
-	$(PY) tools/add_slide_metadata.py
+	$(PY) tools/add_slide_metadata.py notebooks/*.ipynb $(wildcard notebooks/zh/*.ipynb notebooks/pytorch/*.ipynb notebooks/zh/pytorch/*.ipynb)
 
 # Make every notebook's first code cell the text of tools/setup_cell.py.
 sync-setup-cell: venv

@@ -9,6 +9,7 @@ MathJax must typeset the formulas from the local copies alone.
 
 from __future__ import annotations
 
+import copy
 import re
 import sys
 from html.parser import HTMLParser
@@ -98,11 +99,33 @@ def test_the_tool_rewrites_a_file_once(tmp_path):
     assert add_slide_metadata.main(["--check", str(path)]) == 0
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+ALL_EDITIONS = sorted(p for folder in ("", "zh", "pytorch", "zh/pytorch")
+                     for p in (ROOT / "notebooks" / folder).glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", ALL_EDITIONS, ids=lambda p: str(p.relative_to(ROOT / "notebooks")))
 def test_notebook_slide_metadata_is_current(path):
-    nb = nbformat.read(path, as_version=4)
-    assert not add_slide_metadata.apply(nb), (
-        f"{path.name}'s slide metadata is not what the rules give: run 'make slide-metadata'")
+    assert not add_slide_metadata.process(path, write=False), (
+        f"{path}'s slide metadata is not what the rules give: run 'make slide-metadata'")
+
+
+def test_a_translation_takes_its_sources_slide_types(tmp_path):
+    """zh/pytorch/04 loaded the models (no live plot) where pytorch/04 trained them (a figure):
+    the translation still has the source's subslide there, as tools/edition.py requires."""
+    source = lecture()
+    translation = copy.deepcopy(source)
+    figure = next(c for c in source.cells if add_slide_metadata.has_picture(c))
+    twin = next(c for c in translation.cells if c.get("id") == figure.get("id"))
+    twin.outputs = []
+    assert add_slide_metadata.slide_types(translation) != add_slide_metadata.slide_types(source)
+    add_slide_metadata.apply(translation, source)
+    assert twin.metadata["slideshow"] == {"slide_type": "subslide"}
+    (tmp_path / "notebooks" / "zh" / "pytorch").mkdir(parents=True)
+    src = tmp_path / "notebooks" / "pytorch" / "04_x.ipynb"
+    src.parent.mkdir(parents=True)
+    src.write_text("{}")
+    assert add_slide_metadata.language_source(tmp_path / "notebooks/zh/pytorch/04_x.ipynb") == src
+    assert add_slide_metadata.language_source(src) is None
 
 
 # ---------------------------------------------------------------------------

@@ -16,6 +16,12 @@ Rules (the first that matches wins):
   the code that draws it and the text after it, gets a screen of its own;
 * every other cell continues the slide before it (no ``slideshow`` metadata).
 
+A language edition (``notebooks/zh/X``, ``notebooks/zh/pytorch/X``) takes the slide types the
+rules give its source (``notebooks/X``, ``notebooks/pytorch/X``), cell by cell (same ids), so
+the two decks have the same slides even where a run drew a figure in one and not in the other
+(e.g. a live training plot in the run that trained, none in the run that loaded the models);
+``tools/edition.py`` checks the same thing.
+
 Only ``metadata.slideshow`` changes; sources, outputs and other metadata stay.
 It is idempotent: a second run changes nothing, and a notebook that needs no
 change is not rewritten. Run it again whenever notebooks change.
@@ -66,10 +72,28 @@ def slide_types(nb) -> list[str]:
     return [slide_type(cell, i == first_code) for i, cell in enumerate(nb.cells)]
 
 
-def apply(nb) -> bool:
-    """Set every cell's ``metadata.slideshow`` by the rules; True if anything changed."""
+def language_source(path: Path) -> Path | None:
+    """The notebook a language edition is translated from (notebooks/zh/pytorch/X ->
+    notebooks/pytorch/X), or None for a source notebook."""
+    parts = Path(path).resolve().parts
+    if "notebooks" not in parts:
+        return None
+    i = len(parts) - 1 - parts[::-1].index("notebooks")
+    if parts[i + 1:i + 2] != ("zh",):
+        return None
+    source = Path(*parts[:i + 1], *parts[i + 2:])
+    return source if source.exists() else None
+
+
+def apply(nb, source=None) -> bool:
+    """Set every cell's ``metadata.slideshow`` by the rules (applied to ``source``, the notebook
+    ``nb`` is translated from, when given: by cell id); True if anything changed."""
+    kinds = slide_types(nb)
+    if source is not None:
+        by_id = dict(zip((c.get("id") for c in source.cells), slide_types(source)))
+        kinds = [by_id.get(c.get("id"), kind) for c, kind in zip(nb.cells, kinds)]
     changed = False
-    for cell, kind in zip(nb.cells, slide_types(nb)):
+    for cell, kind in zip(nb.cells, kinds):
         old = cell.metadata.get("slideshow")
         if kind == "-":
             if old is not None:
@@ -84,7 +108,9 @@ def apply(nb) -> bool:
 def process(path: Path, write: bool = True) -> bool:
     """Apply the rules to one notebook file; True if it changed (or would)."""
     nb = nbformat.read(path, as_version=nbformat.NO_CONVERT)
-    if not apply(nb):
+    source_path = language_source(path)
+    source = nbformat.read(source_path, as_version=nbformat.NO_CONVERT) if source_path else None
+    if not apply(nb, source):
         return False
     if write:
         write_notebook(path, nb)
