@@ -63,11 +63,14 @@ test: setup lint $(if $(filter 1,$(NEW_PYTHON)),,compat-envs) browser cjk-font
 		--durations=0 -q
 
 # The unit tests and every notebook in quick mode, without lint, browser or slide tests: what CI
-# runs on a second Python (make test-core PYTHON=python3.13 VENV=.venv-py313).
+# runs on a second Python (make test-core PYTHON=python3.13 VENV=.venv-py313). CORE_FLAGS adds
+# pytest options (CI: --ignore-glob='notebooks/zh/[0-9]*.ipynb', see .ci/run).
+CORE_FLAGS ?=
 test-core: setup cjk-font
 	D2L_BIRNN_QUICK=1 $(PY) -m pytest tests notebooks --nbval-lax --nbval-current-env \
 		--ignore=tests/test_browser.py --ignore=tests/test_slides.py --ignore=tests/test_lecture.py \
-		--ignore=tests/test_lecture_live.py --ignore=tests/test_jupyterlab_run_all.py --durations=0 -q
+		--ignore=tests/test_lecture_live.py --ignore=tests/test_jupyterlab_run_all.py --durations=0 -q \
+		$(CORE_FLAGS)
 
 # Re-run every notebook of every edition (notebooks/, zh/, pytorch/, zh/pytorch/) in full mode and
 # save the outputs in place
@@ -119,8 +122,10 @@ COLAB_2026_07_PYTHON ?= python3.12
 colab-replica: data
 	$(PY) tools/colab_replica.py run --runtime current --python $(COLAB_PYTHON)
 
+# COLAB_NOTEBOOKS: which notebooks (default: every English MXNet notebook).
+COLAB_NOTEBOOKS ?=
 colab-replica-2026.07: data
-	$(PY) tools/colab_replica.py run --runtime 2026.07 --python $(COLAB_2026_07_PYTHON)
+	$(PY) tools/colab_replica.py run --runtime 2026.07 --python $(COLAB_2026_07_PYTHON) $(COLAB_NOTEBOOKS)
 
 # The PyTorch editions (notebooks/pytorch/) in Colab's current runtime with its preinstalled torch
 # version (PyPI's build unless COLAB_TORCH_WHEEL names a local CPU wheel for Python 3.13).
