@@ -9,7 +9,6 @@ in the window and badly without it.
 
 from __future__ import annotations
 
-import collections
 import math
 from collections.abc import Sequence
 
@@ -18,6 +17,7 @@ from mxnet import npx
 
 from .conversion import _GLUON_NAME
 from .data import Vocab, check_batch_shape
+from .generated_text import count_model_perplexity, repetition_stats  # noqa: F401 (handed on)
 from .training import check_prefix, predict_ch8
 from .validation import positive_int
 
@@ -130,22 +130,6 @@ def text_perplexity(net, text: str, vocab: Vocab, device) -> float:
     logits, _ = net(X, net.begin_state(batch_size=1, ctx=device))
     log_probs = npx.log_softmax(logits, axis=-1)
     return math.exp(float(-npx.pick(log_probs, labels, axis=-1).mean()))
-
-
-def repetition_stats(text: str) -> dict[str, float]:
-    """How repetitive a generated text is.
-
-    ``distinct_bigrams``: number of different character bigrams / number of
-    bigrams (low = repetitive); ``top_bigram_share``: share of the most
-    frequent bigram; ``top_bigram``: that bigram.
-    """
-    bigrams = [text[i: i + 2] for i in range(len(text) - 1)]
-    if not bigrams:
-        raise ValueError("text must have at least 2 characters")
-    counts = collections.Counter(bigrams)
-    top, n = counts.most_common(1)[0]
-    return {"distinct_bigrams": len(counts) / len(bigrams), "top_bigram_share": n / len(bigrams),
-            "top_bigram": top}
 
 
 # ---------------------------------------------------------------------------
@@ -301,22 +285,3 @@ def direction_jacobians(net, ids: Sequence[int], device) -> dict:
 # ---------------------------------------------------------------------------
 # A judge of generated text: a count model fitted on held-in text
 # ---------------------------------------------------------------------------
-def count_model_perplexity(model, text: str, vocab: Vocab) -> float:
-    """Perplexity of ``text`` under a fitted left-only ``ngram.CountFiller``.
-
-    Every character after the first is predicted from the ones before it (up
-    to ``model.left`` of them, backing off where the context was never seen).
-    Low means the text looks like the text the counts came from.
-    """
-    import numpy as np
-
-    from .ngram import fill_scores
-
-    if model.right != 0:
-        raise ValueError(f"the judge must be left-only (a language model), got right={model.right}")
-    check_prefix(text, vocab)
-    if len(text) < 2:
-        raise ValueError("text must have at least 2 characters")
-    ids = np.array(vocab[list(text)])
-    bits = fill_scores(model, ids, np.arange(1, len(ids)))["cross_entropy"][-1]
-    return float(2 ** bits)

@@ -22,6 +22,7 @@ from mxnet import np as mnp
 
 from .checkpoints import Checkpointer, rng_state
 from .data import Vocab
+from .generated_text import check_prefix  # (handed on: d2l_birnn.training.check_prefix)
 from .i18n import msg
 from .models import describe
 from .progress import PerplexityPlot
@@ -278,18 +279,6 @@ def train_ch8(net, train_iter, vocab: Vocab, lr: float, num_epochs: int, device,
 # ---------------------------------------------------------------------------
 # Prediction
 # ---------------------------------------------------------------------------
-def check_prefix(prefix: str, vocab: Vocab) -> None:
-    """Raise ``ValueError`` if ``prefix`` is empty or has tokens the vocab lacks."""
-    if not isinstance(prefix, str) or not prefix:
-        raise ValueError(f"prefix must be a non-empty string, got {prefix!r}")
-    unknown = sorted({ch for ch in prefix if ch not in vocab.token_to_idx})
-    if unknown:
-        known = "".join(t for t in vocab.idx_to_token if len(t) == 1)
-        raise ValueError(f"prefix {prefix!r} has characters {unknown} that are not in the "
-                         f"vocabulary; use only {known!r} (the text is lower-cased letters "
-                         f"and spaces)")
-
-
 def predict_ch8(prefix: str, num_preds: int, net, vocab: Vocab, device) -> str:
     """Greedy generation: warm up on ``prefix``, then append ``num_preds`` tokens.
 

@@ -7,7 +7,6 @@ the answer was in its input (a bidirectional model reads x_{t+1})?
 
 from __future__ import annotations
 
-import collections
 import math
 from collections.abc import Sequence
 
@@ -15,6 +14,7 @@ import torch
 from torch.nn import functional as F
 
 from ..data import Vocab, check_batch_shape
+from ..generated_text import count_model_perplexity, repetition_stats  # noqa: F401 (handed on)
 from .history import check_prefix
 from .runtime import check_device
 
@@ -104,41 +104,6 @@ def next_token_predictions(net, ids: Sequence[int], vocab: Vocab, device, num_st
         windows = [list(ids[t - num_steps + 1: t + 1]) for t in range(num_steps - 1, len(ids) - 1)]
         guesses = torch.cat(_logits(net, windows, device, 256, last_only=True)).argmax(dim=1)
     return "".join(vocab.to_tokens([int(i) for i in guesses]))
-
-
-def repetition_stats(text: str) -> dict:
-    """How repetitive a generated text is (the MXNet edition's measure, no framework).
-
-    ``distinct_bigrams``: different character bigrams / bigrams (low = repetitive);
-    ``top_bigram``: the most frequent bigram; ``top_bigram_share``: its share.
-    """
-    bigrams = [text[i: i + 2] for i in range(len(text) - 1)]
-    if not bigrams:
-        raise ValueError("text must have at least 2 characters")
-    counts = collections.Counter(bigrams)
-    top, n = counts.most_common(1)[0]
-    return {"distinct_bigrams": len(counts) / len(bigrams), "top_bigram_share": n / len(bigrams),
-            "top_bigram": top}
-
-
-def count_model_perplexity(model, text: str, vocab: Vocab) -> float:
-    """Perplexity of ``text`` under a fitted left-only ``ngram.CountFiller`` (the judge).
-
-    Every character after the first is predicted from the ones before it (up to
-    ``model.left``, backing off where a context was never seen); no framework involved.
-    """
-    import numpy as np
-
-    from ..ngram import fill_scores
-
-    if model.right != 0:
-        raise ValueError(f"the judge must be left-only (a language model), got right={model.right}")
-    check_prefix(text, vocab)
-    if len(text) < 2:
-        raise ValueError("text must have at least 2 characters")
-    ids = np.array(vocab[list(text)])
-    bits = fill_scores(model, ids, np.arange(1, len(ids)))["cross_entropy"][-1]
-    return float(2 ** bits)
 
 
 # ---------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import random
 import numpy as np
 
 from ..data import Vocab
+from ..generated_text import check_prefix  # (handed on)
 from ..i18n import msg
 from ..validation import positive_int
 
@@ -76,18 +77,6 @@ def check_finite(ppl: float, epoch: int, lr: float, last_good: str = "") -> None
         raise NonFiniteLossError(
             f"training stopped in epoch {epoch}: the loss became {ppl} (not finite). The "
             f"learning rate lr={lr} is probably too high for this model; try lr={lr / 10:g}.{last_good}")
-
-
-def check_prefix(prefix: str, vocab: Vocab) -> None:
-    """Raise ``ValueError`` if ``prefix`` is empty or has tokens the vocab lacks."""
-    if not isinstance(prefix, str) or not prefix:
-        raise ValueError(f"prefix must be a non-empty string, got {prefix!r}")
-    unknown = sorted({ch for ch in prefix if ch not in vocab.token_to_idx})
-    if unknown:
-        known = "".join(t for t in vocab.idx_to_token if len(t) == 1)
-        raise ValueError(f"prefix {prefix!r} has characters {unknown} that are not in the "
-                         f"vocabulary; use only {known!r} (the text is lower-cased letters "
-                         f"and spaces)")
 
 
 def perplexity(mean_loss: float) -> float:
