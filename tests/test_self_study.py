@@ -165,7 +165,7 @@ def test_the_glossary_reads_the_chinese_notes(migrated):
 
 
 def deck_notes(deck: Path) -> list[str]:
-    return re.findall(r'<aside class="notes">(.*?)</aside>', deck.read_text(encoding="utf-8"), re.S)
+    return re.findall(r'<aside class="notes[^"]*">(.*?)</aside>', deck.read_text(encoding="utf-8"), re.S)
 
 
 @pytest.mark.parametrize("edition", ["en", "zh"])
