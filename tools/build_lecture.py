@@ -304,6 +304,18 @@ def run_env(mode: str, plan: Path = PLAN) -> dict[str, str]:
     return env
 
 
+# Run first in each notebook the deck executes: SVG figures with real text, and log axes labelled
+# 0.01 rather than 10^-2 (a superscript is 0.7 of the tick size: under 22 px on the slide).
+DECK_KERNEL_SETUP = """\
+%config InlineBackend.figure_formats = ['svg']
+import matplotlib.scale as _scale, matplotlib.ticker as _ticker
+class _PlainLogFormatter(_ticker.LogFormatter):
+    def _num_to_string(self, x, vmin, vmax):
+        return f"{x:g}"
+_scale.LogFormatterSciNotation = _PlainLogFormatter
+del _scale, _ticker"""
+
+
 def execute(nb, path: Path, env: dict[str, str], timeout: int = CELL_TIMEOUT):
     """Run a copy of ``nb`` (from ``path``'s folder) with SVG figures; returns the executed copy.
 
@@ -312,7 +324,7 @@ def execute(nb, path: Path, env: dict[str, str], timeout: int = CELL_TIMEOUT):
     from nbclient import NotebookClient
 
     run = copy.deepcopy(nb)
-    svg = nbformat.v4.new_code_cell("%config InlineBackend.figure_formats = ['svg']")
+    svg = nbformat.v4.new_code_cell(DECK_KERNEL_SETUP)
     run.cells.insert(0, svg)
     with environment(env):
         NotebookClient(run, timeout=timeout, kernel_name="python3", record_timing=True,
