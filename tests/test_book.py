@@ -262,6 +262,17 @@ def _repo_notebook(rel: str) -> Path | None:
     return ROOT / folder / f"{stem}.ipynb"
 
 
+def _framework_twin(rel: str) -> bool:
+    """Whether a page of the real book has its notebook in the other framework (the pages a
+    framework switch can lead to: notebooks/X and notebooks/pytorch/X, per language)."""
+    notebook = _repo_notebook(rel)
+    if notebook is None:
+        return False
+    if notebook.parent.name == "pytorch":
+        return (notebook.parent.parent / notebook.name).exists()
+    return (notebook.parent / "pytorch" / notebook.name).exists()
+
+
 def _page_problems(page, log, base: str, out: Path, rel: str, hidden: tuple, pytorch: bool) -> list:
     """What is wrong with one page of a built site (``out``, served at ``base``)."""
     for key in log:
@@ -275,7 +286,9 @@ def _page_problems(page, log, base: str, out: Path, rel: str, hidden: tuple, pyt
     if not seen["lang"]:
         problems.append(f"{rel}: no language switch")
     if seen["framework"] and not pytorch:
-        problems.append(f"{rel}: a framework switch, but there is no PyTorch edition")
+        problems.append(f"{rel}: a framework switch, but no page in the other framework")
+    if pytorch and not seen["framework"] and _repo_notebook(rel) is not None:
+        problems.append(f"{rel}: no framework switch, though the other framework has this notebook")
     for href in seen["links"]:
         _check_link(base, out, href, rel, problems)
     return problems
@@ -293,7 +306,7 @@ def test_every_page_loads_offline_with_math_and_working_links(book, browser):
         notebook = _repo_notebook(rel)
         notes = tuple(_notes_phrases(notebook)) + ("Speaker notes.",) if notebook else ()
         checked_notes += len(notes) > 1
-        problems += _page_problems(page, log, book, BOOK, rel, quick + notes, False)
+        problems += _page_problems(page, log, book, BOOK, rel, quick + notes, _framework_twin(rel))
     assert not problems, "\n".join(problems[:40])
     assert checked_notes >= 2  # the check above looked for some speaker notes
 
@@ -383,6 +396,7 @@ def two_frameworks(tmp_path_factory, serve, browser):
                  "d2l_birnn/i18n.py"):
         (repo / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / name, repo / name)
+    shutil.copytree(ROOT / "d2l_birnn" / "locale", repo / "d2l_birnn" / "locale")   # i18n's data
     for src, dst in (("notebooks", "notebooks"), ("notebooks", "notebooks/pytorch"),
                      ("notebooks/zh", "notebooks/zh"), ("notebooks/zh", "notebooks/zh/pytorch")):
         (repo / dst).mkdir(parents=True, exist_ok=True)
