@@ -293,23 +293,32 @@ def save_or_compare_pretrained(name: str, net, vocab, *, corpus, device, folder=
     * quick mode: nothing to compare (a few epochs against 500).
     Prints and returns the line it printed.
     """
+    return save_or_compare(name, net, vocab, corpus=corpus, device=device, folder=folder,
+                           save=save_pretrained, compare=compare_with_pretrained,
+                           how=" (make pretrained does)")
+
+
+def save_or_compare(name: str, net, vocab, *, corpus, device, folder, save, compare,
+                    how: str = "") -> str:
+    """The rule of both editions' ``save_or_compare_pretrained``, with their ``save`` and
+    ``compare`` functions (``how``: a hint appended to the refusal). Prints and returns the line."""
     from .runtime import is_quick
 
     if save_requested():
         if is_quick() or use_pretrained():
             raise PretrainedModelError(
                 f"{SAVE_ENV}=1 saves models trained in full mode; unset D2L_BIRNN_QUICK and "
-                f"{USE_ENV} (make pretrained does)")
+                f"{USE_ENV}{how}")
         if name not in MODELS and folder is None:
             raise PretrainedModelError(f"{name!r} is not one of the shipped models {sorted(MODELS)}")
-        entry = save_pretrained(name, net, vocab, corpus=corpus, device=device, folder=folder,
-                                record=MODELS.get(name))
+        entry = save(name, net, vocab, corpus=corpus, device=device, folder=folder,
+                     record=MODELS.get(name))
         line = msg("pretrained.saved", name=name, mib=entry["bytes"] / 2**20, sha=entry["sha256"][:12],
                    ppl=entry["measured"]["perplexity"])
     elif is_quick():
         line = msg("pretrained.quick", name=name)
     else:
-        line = compare_with_pretrained(name, net, vocab, corpus=corpus, device=device, folder=folder)
+        line = compare(name, net, vocab, corpus=corpus, device=device, folder=folder)
     print(line)
     return line
 

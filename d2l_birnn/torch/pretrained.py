@@ -28,12 +28,10 @@ from ..pretrained import (
     NUM_PREDS,
     NUM_STEPS,
     PREFIXES,
-    SAVE_ENV,
-    USE_ENV,
     PretrainedModelError,
     corpus_digest,
     read_manifest,
-    save_requested,
+    save_or_compare,
     sha256_of,
     use_pretrained,
 )
@@ -260,24 +258,8 @@ def save_or_compare_pretrained(name: str, net, vocab, *, corpus, device, folder=
     the core's ``MODELS``; full mode: compare with the shipped model; quick mode: say that
     a few epochs are not compared with 500. Prints and returns the line.
     """
-    from ..runtime import is_quick
-
-    if save_requested():
-        if is_quick() or use_pretrained():
-            raise PretrainedModelError(
-                f"{SAVE_ENV}=1 saves models trained in full mode; unset D2L_BIRNN_QUICK and {USE_ENV}")
-        if name not in MODELS and folder is None:
-            raise PretrainedModelError(f"{name!r} is not one of the shipped models {sorted(MODELS)}")
-        entry = save_pretrained(name, net, vocab, corpus=corpus, device=device, folder=folder,
-                                record=MODELS.get(name))
-        line = msg("pretrained.saved", name=name, mib=entry["bytes"] / 2**20, sha=entry["sha256"][:12],
-                   ppl=entry["measured"]["perplexity"])
-    elif is_quick():
-        line = msg("pretrained.quick", name=name)
-    else:
-        line = compare_with_pretrained(name, net, vocab, corpus=corpus, device=device, folder=folder)
-    print(line)
-    return line
+    return save_or_compare(name, net, vocab, corpus=corpus, device=device, folder=folder,
+                           save=save_pretrained, compare=compare_with_pretrained)
 
 
 def check_shipped(name: str, corpus, device=None, folder=None) -> dict:
