@@ -1,0 +1,265 @@
+"""Honest two-sided prediction in PyTorch: two separately trained language models, or a masked input.
+
+The PyTorch edition of :mod:`d2l_birnn.two_sided`, with the same functions, arguments and
+semantics. Notebook 04's BiLSTM was trained to predict ``x_{t+1}`` from an output that had
+read ``x_{t+1}``: the answer was in its input. Two ways to use both sides of a blank
+without that leak:
+
+* **Two language models** (ELMo-style, Peters et al. 2018): a forward LM
+  ``P(x_t | x_<t)`` and a backward LM ``P(x_t | x_>t)``, trained separately
+  (:func:`train_language_models`; each is a one-way ``tasks.BlankFiller``, the
+  backward one trained on reversed text). Neither ever reads ``x_t`` when it
+  predicts it. Their predictions are combined by :func:`combine_predictions`.
+* **A masked input** (BERT-style, Devlin et al. 2019): a BiLSTM reads the whole
+  window with the blank replaced by a ``<mask>`` token and is trained to
+  predict the masked positions only (:func:`mask_tokens`, :func:`fit_masked`).
+
+:func:`substitution_sensitivity` measures, for any predictor, how much its
+prediction for the blank moves when one input character is changed: the check
+that the blank's own character does not reach the prediction. Windows are id
+arrays ``(P, W)``; predictions are NumPy probabilities ``(P, V)``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from ..validation import positive_int
+from .runtime import set_seed
+from .tasks import BlankFiller, TokenTagger, xavier_init
+
+
+# ---------------------------------------------------------------------------
+# Two language models, trained separately
+# ---------------------------------------------------------------------------
+def train_language_models(train_seqs, vocab_size: int, num_hiddens: int, num_epochs: int,
+                          seed: int = 0, **train_kwargs) -> dict:
+    """A forward and a backward character LM, trained separately on rows ``(S, T)`` of ids.
+
+    Returns ``{"forward": net, "backward": net, "losses": {...}}``. Each net is a
+    one-way ``tasks.BlankFiller`` (output at t reads the state after t - 1),
+    trained on every position (:func:`train_rows`); the backward one on every
+    row reversed. ``train_kwargs``: ``batch_size``, ``lr``.
+    """
+    train_seqs = np.asarray(train_seqs)
+    nets, losses = {}, {}
+    for name, rows in (("forward", train_seqs), ("backward", train_seqs[:, ::-1].copy())):
+        set_seed(seed)
+        nets[name] = BlankFiller(vocab_size, vocab_size, num_hiddens, bidirectional=False)
+        losses[name] = train_rows(nets[name], rows, _every_position, num_epochs, seed=seed,
+                                  **train_kwargs)
+    return {**nets, "losses": losses}
+
+
+def _every_position(rows, rng):
+    return rows, np.ones(rows.shape, dtype=np.float32)
+
+
+def _device(net: nn.Module) -> torch.device:
+    return next(net.parameters()).device
+
+
+def train_rows(net, rows, make_inputs, num_epochs: int, batch_size: int = 64,
+               lr: float = 0.01, seed: int = 0) -> list[float]:
+    """Train ``net`` ((N, T) ids -> (N, T, V) logits) to predict the tokens of ``rows`` (S, T).
+
+    Every epoch ``make_inputs(rows, rng)`` gives ``(inputs (S, T), weights (S, T))``:
+    what the net reads, and where the loss is taken (weight 1) or not (0).
+    Initialised as ``tasks.fit`` does (Xavier weights, zero biases); Adam, every
+    gradient element clipped to [-1, 1] (as ``tasks.fit``, and Gluon's
+    ``clip_gradient``), shuffled with ``seed``; trains on the device of ``net``'s
+    parameters and leaves ``net`` in eval mode. Returns the mean weighted loss of
+    each epoch (nats per token).
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    positive_int("num_epochs", num_epochs)
+    positive_int("batch_size", batch_size)
+    rng = np.random.default_rng(seed)
+    set_seed(seed)
+    xavier_init(net)
+    device = _device(net)
+    trainer = torch.optim.Adam(net.parameters(), lr=lr)
+    losses = []
+    net.train()
+    for _ in range(num_epochs):
+        inputs, weights = make_inputs(rows, rng)
+        order = rng.permutation(len(rows))
+        total, count = 0.0, 0.0
+        for start in range(0, len(rows), batch_size):
+            idx = order[start:start + batch_size]
+            x, y = (torch.as_tensor(a[idx], device=device) for a in (inputs, rows))
+            w = torch.as_tensor(weights[idx], dtype=torch.float32, device=device)
+            per_token = F.cross_entropy(net(x).transpose(1, 2), y, reduction="none")  # (N, T)
+            loss = (per_token * w).sum() / w.sum()
+            trainer.zero_grad()
+            loss.backward()
+            nn.utils.clip_grad_value_(net.parameters(), 1.0)
+            trainer.step()
+            total += float(loss.detach()) * float(w.sum())
+            count += float(w.sum())
+        losses.append(total / count)
+    net.eval()
+    return losses
+
+
+@torch.no_grad()
+def _softmax_rows(net, X, position: int, batch_size: int = 1024) -> np.ndarray:
+    """``softmax(net(X))[:, position]`` in batches (eval mode): (P, V) NumPy probabilities."""
+    net.eval()
+    device = _device(net)
+    out = []
+    for start in range(0, len(X), batch_size):
+        logits = net(torch.as_tensor(X[start:start + batch_size], device=device))[:, position]
+        out.append(torch.softmax(logits, dim=-1).cpu().numpy())
+    return np.concatenate(out).astype(float)
+
+
+def language_model_predictions(forward_net, backward_net, windows, centre: int
+                               ) -> tuple[np.ndarray, np.ndarray]:
+    """``(P(x_c | left), P(x_c | right))`` for the character at ``centre`` of every window.
+
+    ``windows`` (P, W) ids. The forward LM's output at ``centre`` reads only
+    ``windows[:, :centre]``; the backward LM reads the window reversed and its
+    output at ``W - 1 - centre`` reads only ``windows[:, centre + 1:]``.
+    """
+    windows = np.asarray(windows, dtype=np.int64)
+    width = windows.shape[1]
+    if not 0 <= centre < width:
+        raise ValueError(f"centre={centre} is outside windows of width {width}")
+    left = _softmax_rows(forward_net, windows, centre)
+    right = _softmax_rows(backward_net, windows[:, ::-1].copy(), width - 1 - centre)
+    return left, right
+
+
+# A copy of the core's (d2l_birnn/two_sided.py), which imports MXNet when it loads; an
+# import once the core is split (/work/helpers/REQUESTS.md).
+def combine_predictions(p_left, p_right, prior=None) -> np.ndarray:
+    """Combine two one-sided predictions of the same blank into one: (P, V), rows sum to 1.
+
+    Without ``prior``: the product ``p_left * p_right``, renormalised (a
+    product of experts). With ``prior`` (V,), e.g. the unigram distribution:
+    ``p_left * p_right / prior``, renormalised, which is Bayes' rule
+    ``P(x | L, R) = P(x | L) P(R | x, L) / P(R | L)`` *if* the right side were
+    independent of the left given the blank, ``P(R | x, L) = P(R | x) ∝ P(x | R) / P(x)``.
+    In text it is not (a word runs across the blank), so both are approximations;
+    the plain product also counts the prior twice.
+    """
+    p_left, p_right = np.asarray(p_left, dtype=float), np.asarray(p_right, dtype=float)
+    if p_left.shape != p_right.shape or p_left.ndim != 2:
+        raise ValueError(f"p_left and p_right must both be (P, V), got {p_left.shape} and "
+                         f"{p_right.shape}")
+    product = p_left * p_right
+    if prior is not None:
+        prior = np.asarray(prior, dtype=float)
+        if prior.shape != p_left.shape[1:] or np.any(prior < 0) or not np.any(prior > 0):
+            raise ValueError(f"prior must be a (V,) = {p_left.shape[1:]} vector of "
+                             f"probabilities, not all 0, got {prior!r}")
+        # a token the prior never gives (e.g. <mask>) cannot be the blank: probability 0
+        product = np.where(prior > 0, product / np.where(prior > 0, prior, 1), 0.0)
+    return product / product.sum(axis=1, keepdims=True)
+
+
+# ---------------------------------------------------------------------------
+# A masked input
+# ---------------------------------------------------------------------------
+# A copy of the core's, as combine_predictions.
+def mask_tokens(rows, rate: float, mask_id: int, rng) -> tuple[np.ndarray, np.ndarray]:
+    """Hide a random ``rate`` of the tokens of ``rows`` (S, T) behind ``mask_id``.
+
+    Every row gets at least one mask. Returns ``(inputs (S, T), weights (S, T))``:
+    the inputs with the chosen positions replaced, and 1.0 at exactly those
+    positions (where the loss is taken), 0.0 elsewhere.
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    if not 0 < rate <= 1:
+        raise ValueError(f"rate must be a fraction in (0, 1], got {rate!r}")
+    chosen = rng.random(rows.shape) < rate
+    chosen[np.arange(len(rows)), rng.integers(0, rows.shape[1], size=len(rows))] = True
+    return np.where(chosen, mask_id, rows), chosen.astype(np.float32)
+
+
+def masked_filler(vocab_size: int, num_hiddens: int) -> TokenTagger:
+    """The BERT-style filler: embedding, one BiLSTM layer, a linear layer at every position.
+
+    ``net(X)`` (N, T) -> logits (N, T, V); the output at t reads both
+    directions' states at t, which have read ``X[:, t]``: so the blank must be
+    hidden in the *input*, by a mask token.
+    """
+    return TokenTagger(vocab_size, vocab_size, num_hiddens, bidirectional=True)
+
+
+def fit_masked(net, rows, mask_id: int, num_epochs: int, rate: float = 0.15, **train_kwargs
+               ) -> list[float]:
+    """Train ``net`` to predict the masked tokens of ``rows`` (S, T) from the rest.
+
+    New masks every epoch (:func:`mask_tokens`, drawn with ``seed``); the loss
+    is the cross-entropy at masked positions only (:func:`train_rows`, whose
+    ``batch_size``, ``lr``, ``seed`` it takes). Returns the mean masked loss of
+    each epoch (nats).
+    """
+    if not 0 < rate <= 1:
+        raise ValueError(f"rate must be a fraction in (0, 1], got {rate!r}")
+    return train_rows(net, rows, lambda r, rng: mask_tokens(r, rate, mask_id, rng), num_epochs,
+                      **train_kwargs)
+
+
+def masked_predictions(net, windows, centre: int, mask_id: int) -> np.ndarray:
+    """``P(x_c | window with x_c masked)``: (P, V). The true character is erased first."""
+    windows = np.array(windows, dtype=np.int64)
+    if not 0 <= centre < windows.shape[1]:
+        raise ValueError(f"centre={centre} is outside windows of width {windows.shape[1]}")
+    windows[:, centre] = mask_id
+    return _softmax_rows(net, windows, centre)
+
+
+def next_token_predictions(net, windows, centre: int) -> np.ndarray:
+    """How notebook 04's kind of model predicts ``x_c``: from its output at ``c - 1``.
+
+    ``net`` (N, T) -> logits (N, T, V) was trained to predict ``x_{t+1}`` at
+    t, with a backward direction that reads the whole window, ``x_c``
+    included. Returns (P, V).
+    """
+    if centre < 1:
+        raise ValueError(f"centre={centre}: the output at centre - 1 must exist")
+    return _softmax_rows(net, np.asarray(windows, dtype=np.int64), centre - 1)
+
+
+# ---------------------------------------------------------------------------
+# The leak check (a copy of the core's, as combine_predictions)
+# ---------------------------------------------------------------------------
+def substitution_sensitivity(predict, windows, symbols, num_swaps: int = 4,
+                             seed: int = 0) -> np.ndarray:
+    """How much the prediction moves when the character at one input position changes.
+
+    ``predict``: windows (P, W) -> probabilities (P, V) for one target
+    position. For every input position s, ``num_swaps`` times, the character
+    at s of every window is replaced by a random other one of ``symbols`` (ids);
+    the result is the mean total-variation distance ``0.5 * |p - p'|_1``
+    between the two predictions: (W,), each in [0, 1]. Exactly 0 at s means
+    that the prediction does not depend on the character at s.
+    """
+    windows = np.asarray(windows, dtype=np.int64)
+    symbols = np.unique(np.asarray(symbols, dtype=np.int64))         # sorted, for searchsorted
+    positive_int("num_swaps", num_swaps)
+    if len(symbols) < 2:
+        raise ValueError("symbols must hold at least two ids to swap between")
+    rng = np.random.default_rng(seed)
+    base = predict(windows)
+    out = np.zeros(windows.shape[1])
+    for s in range(windows.shape[1]):
+        for _ in range(num_swaps):
+            swapped = windows.copy()
+            shift = rng.integers(1, len(symbols), size=len(windows))
+            where = np.searchsorted(symbols, windows[:, s]).clip(0, len(symbols) - 1)
+            swapped[:, s] = symbols[(where + shift) % len(symbols)]
+            out[s] += 0.5 * np.abs(predict(swapped) - base).sum(axis=1).mean() / num_swaps
+    return out
+
+
+__all__ = ["combine_predictions", "fit_masked", "language_model_predictions", "mask_tokens",
+           "masked_filler", "masked_predictions", "next_token_predictions",
+           "substitution_sensitivity", "train_rows",
+           "train_language_models"]

@@ -1,0 +1,144 @@
+"""d2l_birnn.torch.two_sided: no prediction of a blank ever reads the blank's character."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from d2l_birnn.torch import tasks, two_sided  # noqa: E402
+
+V, MASK = 7, 1
+
+
+def toy_rows(S=40, T=12, seed=0):
+    """A repetitive toy text over ids 2..6 (0: <unk>, 1: <mask>), cut into rows."""
+    rng = np.random.default_rng(seed)
+    text = np.tile([2, 3, 4, 5, 6, 4, 3], S * T // 7 + 2)[: S * T]
+    noise = rng.random(S * T) < 0.05
+    text[noise] = rng.integers(2, V, size=noise.sum())
+    return text.reshape(S, T)
+
+
+def test_combine_predictions_is_a_renormalised_product():
+    left = np.array([[0.6, 0.3, 0.1]])
+    right = np.array([[0.2, 0.2, 0.6]])
+    np.testing.assert_allclose(two_sided.combine_predictions(left, right), [[0.5, 0.25, 0.25]])
+    prior = np.array([0.5, 0.25, 0.25])
+    got = two_sided.combine_predictions(left, right, prior)
+    want = left * right / prior
+    np.testing.assert_allclose(got, want / want.sum())
+    with pytest.raises(ValueError, match=r"\(P, V\)"):
+        two_sided.combine_predictions(left, right[0])
+    np.testing.assert_allclose(two_sided.combine_predictions(left, right, [0.5, 0.0, 0.5]),
+                               [[2 / 3, 0, 1 / 3]])
+    with pytest.raises(ValueError, match="not all 0"):
+        two_sided.combine_predictions(left, right, [0.0, 0.0, 0.0])
+    with pytest.raises(ValueError, match=r"\(V,\)"):
+        two_sided.combine_predictions(left, right, [1.0, 0.0])
+
+
+def test_mask_tokens_masks_and_weights_the_same_positions():
+    rows = toy_rows()
+    inputs, weights = two_sided.mask_tokens(rows, 0.2, MASK, np.random.default_rng(0))
+    assert np.all((inputs == MASK) == (weights == 1))
+    assert np.all(inputs[weights == 0] == rows[weights == 0])
+    assert np.all(weights.sum(axis=1) >= 1)                       # every row has a mask
+    assert 0.1 < weights.mean() < 0.35
+    with pytest.raises(ValueError, match="rate"):
+        two_sided.mask_tokens(rows, 0, MASK, np.random.default_rng(0))
+
+
+@pytest.fixture(scope="module")
+def trained():
+    rows = toy_rows()
+    lms = two_sided.train_language_models(rows, V, 8, 2, seed=0, batch_size=16)
+    masked = two_sided.masked_filler(V, 8)
+    masked_losses = two_sided.fit_masked(masked, rows, MASK, 3, rate=0.3, batch_size=16)
+    leaky = tasks.TokenTagger(V, V, 8, bidirectional=True)
+    tasks.fit(leaky, rows[:, :-1], rows[:, 1:], 3, batch_size=16)
+    return rows, lms, masked, masked_losses, leaky
+
+
+def test_training_lowers_the_loss_and_is_seeded(trained):
+    rows, lms, masked, masked_losses, _ = trained
+    for losses in (*lms["losses"].values(), masked_losses):
+        assert np.all(np.isfinite(losses)) and losses[-1] < losses[0]
+    assert not lms["forward"].training and not masked.training     # left in eval mode
+    again = two_sided.fit_masked(two_sided.masked_filler(V, 8), rows, MASK, 3, rate=0.3,
+                                 batch_size=16)
+    assert again == masked_losses                                   # same seed, same run
+    other = two_sided.fit_masked(two_sided.masked_filler(V, 8), rows, MASK, 3, rate=0.3,
+                                 batch_size=16, seed=1)
+    assert other != masked_losses
+
+
+def test_the_backward_lm_is_trained_on_reversed_rows():
+    rows = np.tile(np.arange(2, 7), (8, 2))                       # 2 3 4 5 6 2 3 ...: no noise
+    lms = two_sided.train_language_models(rows, V, 8, 20, seed=0, batch_size=8, lr=0.05)
+    left, right = two_sided.language_model_predictions(lms["forward"], lms["backward"],
+                                                       rows[:, :7], 3)
+    assert np.all(left.argmax(axis=1) == rows[:, 3])              # after 2 3 4 comes 5
+    assert np.all(right.argmax(axis=1) == rows[:, 3])             # before 6 2 3 comes 5
+
+
+def test_no_prediction_reads_the_blank_but_the_next_token_model_does(trained):
+    rows, lms, masked, _, leaky = trained
+    windows, centre = rows[:, :9], 4
+    symbols = np.arange(2, V)
+
+    def elmo(w):
+        return two_sided.combine_predictions(*two_sided.language_model_predictions(
+            lms["forward"], lms["backward"], w, centre))
+
+    def left(w):
+        return two_sided.language_model_predictions(lms["forward"], lms["backward"], w, centre)[0]
+
+    def right(w):
+        return two_sided.language_model_predictions(lms["forward"], lms["backward"], w, centre)[1]
+
+    for predict in (elmo, lambda w: two_sided.masked_predictions(masked, w, centre, MASK)):
+        s = two_sided.substitution_sensitivity(predict, windows, symbols, num_swaps=2)
+        assert s.shape == (9,)
+        assert s[centre] == 0.0                    # exactly: the blank's character never enters
+        assert s[centre - 1] > 0 and s[centre + 1] > 0
+    s_left = two_sided.substitution_sensitivity(left, windows, symbols, num_swaps=2)
+    assert np.all(s_left[centre:] == 0.0) and np.all(s_left[:centre] > 0)
+    s_right = two_sided.substitution_sensitivity(right, windows, symbols, num_swaps=2)
+    assert np.all(s_right[:centre + 1] == 0.0) and np.all(s_right[centre + 1:] > 0)
+    s_leaky = two_sided.substitution_sensitivity(
+        lambda w: two_sided.next_token_predictions(leaky, w, centre), windows, symbols, 2)
+    assert s_leaky[centre] > 1e-3                  # 04's kind of model reads the answer
+
+
+def test_predictions_are_distributions_and_errors_are_clear(trained):
+    rows, lms, masked, _, _ = trained
+    left, right = two_sided.language_model_predictions(lms["forward"], lms["backward"],
+                                                       rows[:, :9], 4)
+    for p in (left, right, two_sided.masked_predictions(masked, rows[:, :9], 4, MASK)):
+        assert p.shape == (len(rows), V)
+        np.testing.assert_allclose(p.sum(axis=1), 1, rtol=1e-5)
+    with pytest.raises(ValueError, match="outside"):
+        two_sided.language_model_predictions(lms["forward"], lms["backward"], rows[:, :9], 9)
+    with pytest.raises(ValueError, match="outside"):
+        two_sided.masked_predictions(masked, rows[:, :9], 9, MASK)
+    with pytest.raises(ValueError, match="two ids"):
+        two_sided.substitution_sensitivity(lambda w: left, rows[:, :9], [2])
+    with pytest.raises(ValueError, match="centre - 1"):
+        two_sided.next_token_predictions(masked, rows[:, :9], 0)
+    with pytest.raises(ValueError, match="rate"):
+        two_sided.fit_masked(masked, rows, MASK, 1, rate=1.5)
+    with pytest.raises(ValueError, match="num_epochs"):
+        two_sided.fit_masked(masked, rows, MASK, 0)
+
+
+def test_loading_two_sided_and_padding_never_imports_mxnet():
+    code = ("import sys; from d2l_birnn.torch import padding, two_sided; "
+            "print('mxnet' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=False, timeout=300)
+    assert out.stdout.strip() == "False", out.stderr
