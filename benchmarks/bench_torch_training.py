@@ -371,6 +371,8 @@ def main(argv=None) -> dict:
     parser.add_argument("--rounds", type=int, default=None, help="timed epochs per loop")
     parser.add_argument("--profile-steps", type=int, default=None)
     parser.add_argument("--mxnet", action="store_true", help="also MXNet vs PyTorch tokens/s")
+    parser.add_argument("--mxnet-rounds", type=int, default=2,
+                        help="with --mxnet: fresh-process runs per framework, alternated")
     parser.add_argument("--interleaved", type=int, default=0, metavar="STEPS",
                         help="also time the two loops' steps alternately in one process")
     args = parser.parse_args(argv)
@@ -403,7 +405,7 @@ def main(argv=None) -> dict:
               f"{statistics.median(ratios):.3f}x")
         result["interleaved"] = t
     if args.mxnet:
-        fw = frameworks(config, 2, 1 if args.quick else 3)
+        fw = frameworks(config, args.mxnet_rounds, 1 if args.quick else 3)
         for name, v in fw.items():
             print(f"{name} (d2l_birnn train_ch8, fast loop): median {statistics.median(v):,.0f} "
                   f"tokens/s ({', '.join(f'{x:,.0f}' for x in v)})")
