@@ -165,13 +165,13 @@ EX06_LENGTHS = (3, 5, 9)
 def _combined_o() -> float:
     import numpy as np
 
-    from .two_sided import combine_predictions
+    from .blanks import combine_predictions
 
     return float(combine_predictions(np.array([EX06_LEFT]), np.array([EX06_RIGHT]))[0, 2])
 
 
 def _positions_reading_padding() -> int:
-    from .padding import positions_reading_padding
+    from .padded_batches import positions_reading_padding
 
     return positions_reading_padding(EX06_LENGTHS)
 

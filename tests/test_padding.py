@@ -26,29 +26,6 @@ def make_layers(h=6, e=5, seed=0):
     return fused, two_way
 
 
-def test_pad_batch_and_errors():
-    ids, lengths = padding.pad_batch([[1, 2, 3], [4], [5, 6]], pad_id=9)
-    np.testing.assert_array_equal(ids, [[1, 2, 3], [4, 9, 9], [5, 6, 9]])
-    np.testing.assert_array_equal(lengths, [3, 1, 2])
-    with pytest.raises(ValueError, match="empty"):
-        padding.pad_batch([])
-    with pytest.raises(ValueError, match=r"seqs\[1\]"):
-        padding.pad_batch([[1], []])
-
-
-def test_reverse_index_is_an_involution_and_keeps_padding():
-    idx = padding.reverse_index([3, 1, 5], 5)
-    np.testing.assert_array_equal(idx[:, 0], [2, 1, 0, 3, 4])
-    np.testing.assert_array_equal(idx[:, 1], [0, 1, 2, 3, 4])
-    np.testing.assert_array_equal(idx[:, 2], [4, 3, 2, 1, 0])
-    for n in range(3):
-        np.testing.assert_array_equal(idx[idx[:, n], n], np.arange(5))
-    with pytest.raises(ValueError, match="1..T = 5"):
-        padding.reverse_index([0, 2], 5)
-    with pytest.raises(ValueError, match="1..T = 5"):
-        padding.reverse_index([6], 5)
-
-
 def test_reverse_within_lengths_equals_sequence_reverse():
     X = mnp.array(np.random.default_rng(0).normal(size=(6, 3, 2)), dtype="float32")
     lengths = [6, 2, 4]
@@ -145,7 +122,3 @@ def test_tagger_logits_with_lengths_equal_each_sequence_alone():
         padding.tagger_logits(tasks.TokenTagger(9, 9, 6, bidirectional=False), ids, lengths)
 
 
-def test_positions_reading_padding():
-    assert padding.positions_reading_padding([3, 5, 9]) == 8
-    assert padding.positions_reading_padding([4, 4]) == 0
-    assert padding.positions_reading_padding([2, 4], T=6) == 6

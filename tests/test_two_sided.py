@@ -21,35 +21,6 @@ def toy_rows(S=40, T=12, seed=0):
     return text.reshape(S, T)
 
 
-def test_combine_predictions_is_a_renormalised_product():
-    left = np.array([[0.6, 0.3, 0.1]])
-    right = np.array([[0.2, 0.2, 0.6]])
-    np.testing.assert_allclose(two_sided.combine_predictions(left, right), [[0.5, 0.25, 0.25]])
-    prior = np.array([0.5, 0.25, 0.25])
-    got = two_sided.combine_predictions(left, right, prior)
-    want = left * right / prior
-    np.testing.assert_allclose(got, want / want.sum())
-    with pytest.raises(ValueError, match=r"\(P, V\)"):
-        two_sided.combine_predictions(left, right[0])
-    np.testing.assert_allclose(two_sided.combine_predictions(left, right, [0.5, 0.0, 0.5]),
-                               [[2 / 3, 0, 1 / 3]])
-    with pytest.raises(ValueError, match="not all 0"):
-        two_sided.combine_predictions(left, right, [0.0, 0.0, 0.0])
-    with pytest.raises(ValueError, match=r"\(V,\)"):
-        two_sided.combine_predictions(left, right, [1.0, 0.0])
-
-
-def test_mask_tokens_masks_and_weights_the_same_positions():
-    rows = toy_rows()
-    inputs, weights = two_sided.mask_tokens(rows, 0.2, MASK, np.random.default_rng(0))
-    assert np.all((inputs == MASK) == (weights == 1))
-    assert np.all(inputs[weights == 0] == rows[weights == 0])
-    assert np.all(weights.sum(axis=1) >= 1)                       # every row has a mask
-    assert 0.1 < weights.mean() < 0.35
-    with pytest.raises(ValueError, match="rate"):
-        two_sided.mask_tokens(rows, 0, MASK, np.random.default_rng(0))
-
-
 @pytest.fixture(scope="module")
 def trained():
     rows = toy_rows()

@@ -25,70 +25,14 @@ from torch import nn
 from torch.nn import functional as F
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
+from ..padded_batches import check_lengths as _check_lengths
+from ..padded_batches import (  # noqa: F401 (handed on: the framework-free half)
+    length_mask,
+    pad_batch,
+    positions_reading_padding,
+    reverse_index,
+)
 from ..validation import positive_int
-
-
-# ---------------------------------------------------------------------------
-# Framework-free helpers: a copy of the core's (d2l_birnn/padding.py), which imports MXNet
-# when it loads; they become imports once the core is split (/work/helpers/REQUESTS.md).
-# ---------------------------------------------------------------------------
-def pad_batch(seqs, pad_id: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Pad sequences of ids at the end: ``(ids (N, T_max) int64, lengths (N,) int64)``."""
-    seqs = [np.asarray(s, dtype=np.int64) for s in seqs]
-    if not seqs:
-        raise ValueError("seqs is empty: give at least one sequence")
-    for i, s in enumerate(seqs):
-        if s.ndim != 1 or s.size == 0:
-            raise ValueError(f"seqs[{i}] must be a non-empty 1-D sequence of ids, got shape "
-                             f"{s.shape}")
-    lengths = np.array([len(s) for s in seqs], dtype=np.int64)
-    ids = np.full((len(seqs), lengths.max()), pad_id, dtype=np.int64)
-    for i, s in enumerate(seqs):
-        ids[i, : len(s)] = s
-    return ids, lengths
-
-
-def _check_lengths(lengths, T: int) -> np.ndarray:
-    if isinstance(lengths, torch.Tensor):
-        lengths = lengths.detach().cpu().numpy()
-    lengths = np.asarray(lengths)
-    if lengths.ndim != 1 or not np.issubdtype(lengths.dtype, np.integer) and not np.all(
-            lengths == np.round(lengths)):
-        raise ValueError(f"lengths must be a 1-D array of whole numbers, got {lengths!r}")
-    lengths = lengths.astype(np.int64)
-    if np.any(lengths < 1) or np.any(lengths > T):
-        raise ValueError(f"every length must be in 1..T = {T} (the padded length), got "
-                         f"{lengths.tolist()}")
-    return lengths
-
-
-def reverse_index(lengths, T: int) -> np.ndarray:
-    """Time indices ``(T, N)`` that reverse each sequence within its length.
-
-    Column n is ``L_n - 1, ..., 1, 0, L_n, ..., T - 1``: the real steps
-    reversed, the padding left where it is. Applying it twice gives back the
-    identity.
-    """
-    positive_int("T", T)
-    lengths = _check_lengths(lengths, T)
-    t = np.arange(T)[:, None]                                        # (T, 1)
-    return np.where(t < lengths, lengths - 1 - t, t).astype(np.int64)
-
-
-def length_mask(lengths, T: int) -> np.ndarray:
-    """``(N, T)`` float mask: 1 at real tokens, 0 at padding."""
-    lengths = _check_lengths(lengths, T)
-    return (np.arange(T)[None, :] < lengths[:, None]).astype(np.float32)
-
-
-def positions_reading_padding(lengths, T: int | None = None) -> int:
-    """How many real positions of a batch padded to ``T`` (default: the longest) get a
-    backward state that has read padding in a fused layer: every position of every
-    sequence shorter than ``T``."""
-    lengths = np.asarray(lengths, dtype=np.int64)
-    T = int(lengths.max()) if T is None else T
-    lengths = _check_lengths(lengths, T)
-    return int(lengths[lengths < T].sum())
 
 
 # ---------------------------------------------------------------------------

@@ -39,7 +39,7 @@ def _load(name: str):
     return module
 
 
-_datasets, _seeds = _load("datasets"), _load("seeds")
+_datasets, _seeds, _sizes = _load("datasets"), _load("seeds"), _load("sizes")
 _seeds.set_seed = set_seed          # each run seeds PyTorch, NumPy and Python's random
 
 MASK = _datasets.MASK
@@ -54,54 +54,10 @@ over_seeds = _seeds.over_seeds
 per_seed = _seeds.per_seed
 
 
-# ---------------------------------------------------------------------------
 # Sizes: the MXNet edition's count holds for nn.LSTM (two biases per gate)
-# ---------------------------------------------------------------------------
-def model_parameter_count(vocab_size: int, num_outputs: int, num_hiddens: int,
-                          bidirectional: bool, embed_size: int = 32) -> int:
-    """Parameters of the models here: embedding, one LSTM layer, linear readout.
-
-    LSTM: per direction ``4h`` gates, each with input and recurrent weights and
-    two biases (``nn.LSTM`` keeps ``bias_ih`` and ``bias_hh``, as MXNet does):
-    ``4h (e + h + 2)``. The readout reads ``dirs * h`` numbers. The same count as
-    the MXNet edition's models.
-    """
-    dirs = 2 if bidirectional else 1
-    return (vocab_size * embed_size + dirs * 4 * num_hiddens * (embed_size + num_hiddens + 2)
-            + dirs * num_hiddens * num_outputs + num_outputs)
-
-
-def matching_hidden_size(num_hiddens: int, vocab_size: int, num_outputs: int,
-                         embed_size: int = 32) -> int:
-    """Hidden size of a unidirectional model with (nearly) as many parameters as a
-    bidirectional one with ``num_hiddens`` (about 1.4 times as many units; on a tie the
-    smaller size)."""
-    target = model_parameter_count(vocab_size, num_outputs, num_hiddens, True, embed_size)
-    return min(range(1, 4 * num_hiddens),
-               key=lambda h: abs(model_parameter_count(vocab_size, num_outputs, h, False,
-                                                       embed_size) - target))
-
-
-def closest_hidden_size(count, target: int, limit: int = 4096) -> int:
-    """The hidden size ``h`` whose parameter count ``count(h)`` is closest to ``target``.
-
-    ``count``: a function of the hidden size that grows with it, e.g.
-    ``lambda h: d2l.BiRNNScratch(V, h, V, bidirectional=False).num_parameters()``,
-    to give a unidirectional model as many parameters as a bidirectional one
-    (``target``). Searches ``h`` = 1, 2, ... up to ``limit``; on a tie the smaller ``h``.
-    (The MXNet edition's function, which lives in a module that imports Gluon.)
-    """
-    positive_int("target", target)
-    previous = None
-    for h in range(1, limit + 1):
-        n = count(h)
-        if n >= target:
-            if previous is not None and target - previous <= n - target:
-                return h - 1
-            return h
-        previous = n
-    raise ValueError(f"no hidden size up to {limit} reaches {target:,} parameters "
-                     f"(count({limit}) = {previous:,}); raise limit")
+model_parameter_count = _sizes.model_parameter_count
+matching_hidden_size = _sizes.matching_hidden_size
+closest_hidden_size = _sizes.closest_hidden_size
 
 
 def as_ids(X, device=None) -> torch.Tensor:
