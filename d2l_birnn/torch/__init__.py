@@ -43,7 +43,7 @@ from ..exercises import answer, check  # noqa: E402, F401
 from ..hmm import HMM  # noqa: E402, F401
 from ..i18n import localize, msg, set_language  # noqa: E402, F401
 from ..runtime import budget, full_mode_value, is_quick, mode_name, quick_mode_notice  # noqa: E402, F401
-from . import checkpoints, cost, evaluation, jacobians, scratch  # noqa: E402, F401
+from . import checkpoints, cost, evaluation, jacobians, padding, scratch, two_sided  # noqa: E402, F401
 from .data import (  # noqa: E402, F401
     SeqDataLoader,
     load_data_time_machine,
