@@ -11,17 +11,25 @@ need it (``RNNModel``, ``train_ch8``, ``try_gpu``, ...) are loaded on first use
 (PEP 562), so NumPy-only modules such as ``d2l_birnn.hmm`` import without
 MXNet, pandas or matplotlib.
 
-Modules, one idea each: ``data`` (text, vocabulary, batches, the held-out
-split), ``fill_in`` (the one fill-in task and its scorer), ``ngram`` (count
-models), ``hmm``, ``models`` (Gluon ``RNNModel``), ``scratch`` (the BiRNN in
-``mxnet.np``), ``conversion`` (Gluon <-> scratch weights), ``jacobians``,
-``training`` (``train_ch8``), ``checkpoints``, ``progress`` (the live plot),
-``evaluation``, ``tasks`` (three tasks for bidirectional models), ``two_sided``
-(separately trained forward/backward LMs and a masked-input BiLSTM: notebook 06),
-``padding`` (variable-length batches without corrupting the backward direction),
-``cost``, ``plotting``, ``widgets`` (the interactive cells of 01 and 02),
-``validation``, ``runtime``, ``compat``, ``colab``, ``doctor``,
-``i18n`` (the message catalogue: ``d2l.msg``, ``d2l.localize``, ``d2l.set_language``).
+Modules, one idea each. The framework-free core, here: ``data`` (text,
+vocabulary, the held-out split; d2l's MXNet batch iterators are loaded on use),
+``fill_in`` (the one fill-in task and its scorer), ``ngram`` (count models),
+``hmm``, ``task_data``, ``task_sizes`` and ``seeds`` (the three tasks' data sets,
+model sizes and seed loop), ``blanks`` (combining one-sided predictions of a blank;
+the leak check), ``padded_batches`` (pad, reverse within lengths, mask),
+``generated_text``, ``plotting``, ``progress`` (the live plot), ``widgets`` (the
+interactive cells of 01 and 02), ``exercises``, ``validation``, ``runtime``,
+``doctor``, ``cost`` and ``pretrained`` (their framework parts load on use),
+``compat`` and ``colab`` (setting up MXNet and Colab), ``i18n`` (the message
+catalogue: ``d2l.msg``, ``d2l.localize``, ``d2l.set_language``).
+
+The MXNet edition's own modules, in ``d2l_birnn/mxnet/`` and also importable under
+their old names (``d2l_birnn.training`` is ``d2l_birnn.mxnet.training``): ``models``
+(Gluon ``RNNModel``), ``scratch`` (the BiRNN in ``mxnet.np``), ``conversion`` (Gluon
+<-> scratch weights), ``jacobians``, ``training`` (``train_ch8``), ``checkpoints``,
+``evaluation``, ``tasks`` (Gluon models for three tasks), ``two_sided`` (separately
+trained forward/backward LMs and a masked-input BiLSTM: notebook 06), ``padding``
+(variable-length batches without corrupting the backward direction).
 
 The PyTorch edition's package is ``d2l_birnn.torch`` (``from d2l_birnn import torch
 as d2l``): the same names with d2l 0.17.6's PyTorch semantics; importing it never
@@ -33,6 +41,9 @@ The notebooks follow d2l (``from mxnet import np``) where they teach MXNet code.
 """
 
 import importlib
+import importlib.abc
+import importlib.util
+import sys
 
 from . import runtime as _runtime
 
@@ -78,14 +89,42 @@ from .runtime import (  # noqa: E402
 
 __version__ = "0.1.0"
 
+# The MXNet edition's own modules live in d2l_birnn/mxnet/ (the PyTorch edition's in
+# d2l_birnn/torch/); their old names keep working: ``d2l_birnn.training`` *is*
+# ``d2l_birnn.mxnet.training`` (one module object, so patching either patches both).
+MXNET_MODULES = ("checkpoints", "conversion", "evaluation", "jacobians", "models", "padding",
+                 "scratch", "tasks", "training", "two_sided")
+
+
+class _MXNetAlias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Finds ``d2l_birnn.<name>[.sub]`` for the names of :data:`MXNET_MODULES` as
+    ``d2l_birnn.mxnet.<name>[.sub]``: the same module, under both names."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        parts = fullname.split(".")
+        if len(parts) < 2 or parts[0] != __name__ or parts[1] not in MXNET_MODULES:
+            return None
+        return importlib.util.spec_from_loader(fullname, self)
+
+    def create_module(self, spec):
+        return importlib.import_module(spec.name.replace(f"{__name__}.", f"{__name__}.mxnet.", 1))
+
+    def exec_module(self, module):
+        pass   # already run under its own name
+
+
+if not any(isinstance(f, _MXNetAlias) for f in sys.meta_path):
+    sys.meta_path.insert(0, _MXNetAlias())
+
 # Names that need MXNet (or d2l, which loads matplotlib and pandas): {name: module}.
 _LAZY = {
     "Accumulator": "d2l.mxnet", "Animator": "d2l.mxnet", "Timer": "d2l.mxnet",
     "try_gpu": "d2l.mxnet",
-    "RNNModel": ".models", "BiRNNScratch": ".scratch",
-    "NonFiniteLossError": ".training", "TrainingHistory": ".training",
-    "clip_gradients": ".training", "grad_clipping": ".training", "predict_ch8": ".training",
-    "train_ch8": ".training", "train_epoch_ch8": ".training",
+    "RNNModel": ".mxnet.models", "BiRNNScratch": ".mxnet.scratch",
+    "NonFiniteLossError": ".mxnet.training", "TrainingHistory": ".mxnet.training",
+    "clip_gradients": ".mxnet.training", "grad_clipping": ".mxnet.training",
+    "predict_ch8": ".mxnet.training", "train_ch8": ".mxnet.training",
+    "train_epoch_ch8": ".mxnet.training",
     # The shipped models of notebook 04 (d2l_birnn/pretrained/) and the in-class exercises.
     "load_pretrained": ".pretrained", "use_pretrained": ".pretrained",
     "save_or_compare_pretrained": ".pretrained",

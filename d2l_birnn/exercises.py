@@ -117,7 +117,7 @@ def _birnn_h_shape() -> tuple:
         return tuple(H[0].shape)
     from mxnet import np
 
-    from .scratch import BiRNNScratch
+    from .mxnet.scratch import BiRNNScratch
 
     net = BiRNNScratch(10, (16, 8))
     H, _ = net.hidden_states(np.zeros((5, 32, 10)))  # (T, n, d)
@@ -131,7 +131,7 @@ def _bigru_parameters() -> int:
         return sum(p.numel() for p in nn.GRU(28, 64, num_layers=2, bidirectional=True).parameters())
     from mxnet.gluon import rnn
 
-    from .models import count_parameters
+    from .mxnet.models import count_parameters
 
     layer = rnn.GRU(64, num_layers=2, bidirectional=True, input_size=28)
     layer.initialize()

@@ -96,8 +96,8 @@ def measure(net, vocab, corpus, device) -> dict:
     """What a model does, deterministically: perplexity and accuracy on ``corpus``
     (all whole windows of 35 characters, fed as in training) and its greedy
     predictions of 50 characters after each of :data:`PREFIXES`."""
-    from .evaluation import next_token_accuracy
-    from .training import predict_ch8
+    from .mxnet.evaluation import next_token_accuracy
+    from .mxnet.training import predict_ch8
 
     num_windows = (len(corpus) - NUM_STEPS - 1) // NUM_STEPS
     scores = next_token_accuracy(net, corpus, device, num_steps=NUM_STEPS, future=True,
@@ -119,7 +119,7 @@ def build_model(arch: dict):
     """A fresh, uninitialised ``RNNModel`` with the architecture ``arch`` (a manifest entry's)."""
     from mxnet.gluon import rnn
 
-    from .models import RNNModel
+    from .mxnet.models import RNNModel
 
     cell = {"LSTM": rnn.LSTM, "GRU": rnn.GRU, "RNN": rnn.RNN}[arch["cell"]]
     return RNNModel(cell(arch["num_hiddens"], arch["num_layers"], bidirectional=arch["bidirectional"]),
@@ -215,7 +215,7 @@ def verified_params_file(name: str, folder=None) -> Path:
 
 
 def _restore_history(entry: dict):
-    from .training import TrainingHistory
+    from .mxnet.training import TrainingHistory
 
     h = entry.get("history") or {}
     history = TrainingHistory(h.get("perplexities", ()), h.get("epoch_seconds", ()),

@@ -44,7 +44,7 @@ def test_mxnet_names_load_on_first_use():
             "print(before, 'mxnet' in sys.modules, f.__module__, s.__module__)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          timeout=300).stdout.split()
-    assert out == ["False", "True", "d2l_birnn.training", "d2l_birnn.scratch"]
+    assert out == ["False", "True", "d2l_birnn.mxnet.training", "d2l_birnn.mxnet.scratch"]
 
 
 def test_unknown_names_raise_attribute_error():

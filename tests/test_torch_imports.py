@@ -1,5 +1,6 @@
 """One package, two editions: importing one never imports the other framework (fresh processes)."""
 
+import re
 import subprocess
 import sys
 
@@ -39,9 +40,38 @@ def test_the_editions_sit_in_their_own_folders():
 
     package = Path(__file__).resolve().parents[1] / "d2l_birnn"
     assert (package / "torch" / "__init__.py").is_file()
+    assert (package / "mxnet" / "__init__.py").is_file()
     for path in (package / "torch").glob("*.py"):
         assert "import mxnet" not in path.read_text(encoding="utf-8"), path
         assert "from mxnet" not in path.read_text(encoding="utf-8"), path
+        assert not re.search(r"^\s*(from|import) (\.\.mxnet|d2l_birnn\.mxnet)",
+                             path.read_text(encoding="utf-8"), re.M), path
+
+
+@pytest.mark.parametrize("module", ["blanks", "padded_batches", "task_data", "task_sizes", "seeds",
+                                    "fill_in", "ngram", "hmm", "generated_text"])
+def test_the_core_imports_neither_framework(module):
+    loaded = _loaded(f"import d2l_birnn.{module}")
+    assert f"d2l_birnn.{module}" in loaded
+    assert not {"mxnet", "torch", "d2l_birnn.mxnet", "d2l_birnn.torch"} & loaded
+
+
+def test_the_mxnet_modules_sit_in_their_folder_and_keep_their_old_names():
+    pytest.importorskip("mxnet")
+    import importlib
+    from pathlib import Path
+
+    import d2l_birnn
+
+    package = Path(d2l_birnn.__file__).resolve().parent
+    for name in d2l_birnn.MXNET_MODULES:
+        new = importlib.import_module(f"d2l_birnn.mxnet.{name}")
+        assert importlib.import_module(f"d2l_birnn.{name}") is new, name
+        assert Path(new.__file__).resolve().is_relative_to(package / "mxnet"), new.__file__
+        assert not (package / f"{name}.py").exists() and not (package / name).exists(), name
+    from d2l_birnn import tasks
+    from d2l_birnn.tasks.models import TokenTagger
+    assert tasks.TokenTagger is TokenTagger and tasks.__name__ == "d2l_birnn.mxnet.tasks"
 
 
 def test_without_pytorch_the_edition_says_how_to_get_it():

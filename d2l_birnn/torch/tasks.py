@@ -1,12 +1,11 @@
 """Where bidirectional RNNs belong, in PyTorch: the data sets of the three tasks, small
 ``torch.nn`` models for them, their training, and the seed loop (without Gluon).
 
-It mirrors :mod:`d2l_birnn.tasks` (the MXNet edition's tasks), which imports its Gluon
-models when it loads. Two of that package's files are framework-neutral: ``datasets.py``
-(masked windows, word-end tags, rows, passages) and ``seeds.py`` (one run per seed). This
-module loads those two files as they are, without the MXNet package's ``__init__``, so the
-PyTorch edition uses the same code and never imports MXNet; :func:`over_seeds` seeds
-PyTorch (:func:`d2l_birnn.torch.set_seed`) before each run.
+It mirrors :mod:`d2l_birnn.mxnet.tasks` (the MXNet edition's tasks). The data sets
+(:mod:`d2l_birnn.task_data`: masked windows, word-end tags, rows, passages), the parameter
+counts (:mod:`d2l_birnn.task_sizes`) and the seed loop (:mod:`d2l_birnn.seeds`) are the
+framework-free core's, handed on; :func:`over_seeds` seeds PyTorch
+(:func:`d2l_birnn.torch.set_seed`) before each run.
 
 The models (:class:`TokenTagger`, :class:`BlankFiller`, :class:`SequenceClassifier`,
 :class:`PositionProbe`) and their training (:func:`fit`, :func:`predict_labels`,
@@ -17,47 +16,31 @@ seed of their own). Inputs are token ids ``(N, T)``: a tensor, a NumPy array or 
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import torch
 from torch import nn
 from torch.nn import functional as F
 
+from ..seeds import SEEDS, per_seed  # noqa: F401 (the core's, handed on)
+from ..seeds import over_seeds as _over_seeds
+from ..task_data import (  # noqa: F401 (the core's data sets, handed on)
+    MASK,
+    char_vocab,
+    cut_rows,
+    half_passages,
+    join_words,
+    masked_windows,
+    word_end_tags,
+)
+from ..task_sizes import closest_hidden_size, matching_hidden_size, model_parameter_count  # noqa: F401
 from ..validation import positive_int
 from .runtime import set_seed
 
-_TASKS = Path(__file__).resolve().parent.parent / "tasks"
 
-
-def _load(name: str):
-    """``d2l_birnn/tasks/<name>.py`` as a module, without running ``tasks/__init__.py``."""
-    spec = importlib.util.spec_from_file_location(f"d2l_birnn.tasks.{name}", _TASKS / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_datasets, _seeds, _sizes = _load("datasets"), _load("seeds"), _load("sizes")
-_seeds.set_seed = set_seed          # each run seeds PyTorch, NumPy and Python's random
-
-MASK = _datasets.MASK
-char_vocab = _datasets.char_vocab
-cut_rows = _datasets.cut_rows
-half_passages = _datasets.half_passages
-join_words = _datasets.join_words
-masked_windows = _datasets.masked_windows
-word_end_tags = _datasets.word_end_tags
-SEEDS = _seeds.SEEDS
-over_seeds = _seeds.over_seeds
-per_seed = _seeds.per_seed
-
-
-# Sizes: the MXNet edition's count holds for nn.LSTM (two biases per gate)
-model_parameter_count = _sizes.model_parameter_count
-matching_hidden_size = _sizes.matching_hidden_size
-closest_hidden_size = _sizes.closest_hidden_size
+def over_seeds(run, seeds=SEEDS, report=None) -> list:
+    """``[run(seed) for seed in seeds]``, every run started by PyTorch's ``set_seed(seed)``
+    (PyTorch, NumPy and Python's ``random``; :func:`d2l_birnn.seeds.over_seeds`)."""
+    return _over_seeds(run, seeds, report, set_seed=set_seed)
 
 
 def as_ids(X, device=None) -> torch.Tensor:

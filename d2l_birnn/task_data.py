@@ -1,5 +1,8 @@
 """Data sets for the three tasks: blanks to fill, word ends to tag, passages to encode.
 
+Framework-free: both editions' ``tasks`` (:mod:`d2l_birnn.mxnet.tasks`, :mod:`d2l_birnn.torch.tasks`)
+hand these functions on.
+
 Every data set is built from a training text and a held-out text that the
 caller split beforehand (:func:`d2l_birnn.data.split_train_test`), or (in
 :func:`half_passages`) from blocks set aside in advance, so nothing held out is
@@ -10,8 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..data import MASK, char_vocab
-from ..validation import positive_int
+from .data import MASK, char_vocab
+from .validation import positive_int
 
 
 def masked_windows(ids, positions, width: int, mask_id: int) -> tuple[np.ndarray, np.ndarray]:

@@ -7,8 +7,8 @@ from __future__ import annotations
 from mxnet import np as mnp
 from mxnet.gluon import nn, rnn
 
-from ..validation import positive_int
-from .sizes import closest_hidden_size, matching_hidden_size, model_parameter_count  # noqa: F401
+from ...task_sizes import closest_hidden_size, matching_hidden_size, model_parameter_count  # noqa: F401
+from ...validation import positive_int
 
 
 class _Recurrent(nn.HybridBlock):

@@ -9,7 +9,7 @@ weight of shape (G * h, d) is the transpose of our (d, G * h).
 
 from __future__ import annotations
 
-from .validation import positive_int
+from ..validation import positive_int
 
 CELL_GATES = {"rnn": 1, "gru": 3, "lstm": 4}
 

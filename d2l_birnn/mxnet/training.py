@@ -20,13 +20,13 @@ import mxnet as mx
 from mxnet import autograd, gluon, init
 from mxnet import np as mnp
 
+from ..data import Vocab
+from ..generated_text import check_prefix  # (handed on: d2l_birnn.training.check_prefix)
+from ..i18n import msg
+from ..progress import PerplexityPlot
+from ..validation import nonnegative_int, positive_int
 from .checkpoints import Checkpointer, rng_state
-from .data import Vocab
-from .generated_text import check_prefix  # (handed on: d2l_birnn.training.check_prefix)
-from .i18n import msg
 from .models import describe
-from .progress import PerplexityPlot
-from .validation import nonnegative_int, positive_int
 
 
 class NonFiniteLossError(RuntimeError):

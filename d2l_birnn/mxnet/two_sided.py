@@ -25,11 +25,11 @@ import numpy as np
 from mxnet import autograd, gluon, init, npx
 from mxnet import np as mnp
 
-from . import blanks
-from .blanks import combine_predictions, mask_tokens, substitution_sensitivity  # noqa: F401 (handed on)
-from .runtime import set_seed
+from .. import blanks
+from ..blanks import combine_predictions, mask_tokens, substitution_sensitivity  # noqa: F401 (handed on)
+from ..runtime import set_seed
+from ..validation import positive_int
 from .tasks import BlankFiller, TokenTagger
-from .validation import positive_int
 
 
 # ---------------------------------------------------------------------------

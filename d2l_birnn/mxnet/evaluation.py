@@ -15,11 +15,11 @@ from collections.abc import Sequence
 from mxnet import np as mnp
 from mxnet import npx
 
+from ..data import Vocab, check_batch_shape
+from ..generated_text import count_model_perplexity, repetition_stats  # noqa: F401 (handed on)
+from ..validation import positive_int
 from .conversion import _GLUON_NAME
-from .data import Vocab, check_batch_shape
-from .generated_text import count_model_perplexity, repetition_stats  # noqa: F401 (handed on)
 from .training import check_prefix, predict_ch8
-from .validation import positive_int
 
 
 def _windows(corpus: Sequence[int], num_steps: int, num_windows: int, stride: int):

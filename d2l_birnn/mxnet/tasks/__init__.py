@@ -19,22 +19,16 @@ directions) and a dense layer; :func:`matching_hidden_size` gives the
 unidirectional hidden size with the same number of parameters as a
 bidirectional model.
 
-The package is split by job: :mod:`.datasets` builds the data, :mod:`.models`
-holds the Gluon models, :mod:`.training` trains and applies them and
-:mod:`.seeds` repeats a comparison over seeds; each name is also available as
-``tasks.NAME``.
+The package is split by job: :mod:`d2l_birnn.task_data` builds the data and
+:mod:`d2l_birnn.task_sizes` counts parameters (both framework-free, shared with the
+PyTorch edition), :mod:`.models` holds the Gluon models, :mod:`.training` trains and
+applies them and :mod:`.seeds` repeats a comparison over seeds (MXNet seeded); each
+name is also available as ``tasks.NAME``.
 """
 
-from .datasets import MASK, char_vocab, cut_rows, half_passages, join_words, masked_windows, word_end_tags
-from .models import (
-                       BlankFiller,
-                       PositionProbe,
-                       SequenceClassifier,
-                       TokenTagger,
-                       closest_hidden_size,
-                       matching_hidden_size,
-                       model_parameter_count,
-)
+from ...task_data import MASK, char_vocab, cut_rows, half_passages, join_words, masked_windows, word_end_tags
+from ...task_sizes import closest_hidden_size, matching_hidden_size, model_parameter_count
+from .models import BlankFiller, PositionProbe, SequenceClassifier, TokenTagger
 from .seeds import SEEDS, over_seeds, per_seed
 from .training import cosine_similarity, encode_passages, fit, label_accuracy, predict_labels
 

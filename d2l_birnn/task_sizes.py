@@ -2,13 +2,13 @@
 
 The count holds for both editions' models (an embedding, one LSTM layer with one or two
 directions, a dense readout): Gluon's ``rnn.LSTM`` and PyTorch's ``nn.LSTM`` both keep
-two bias vectors per gate. Used by :mod:`d2l_birnn.tasks` (MXNet) and
-:mod:`d2l_birnn.torch.tasks` (PyTorch, which loads this file without the MXNet package).
+two bias vectors per gate. Used by :mod:`d2l_birnn.mxnet.tasks` (MXNet) and
+:mod:`d2l_birnn.torch.tasks` (PyTorch).
 """
 
 from __future__ import annotations
 
-from ..validation import positive_int
+from .validation import positive_int
 
 
 def model_parameter_count(vocab_size: int, num_outputs: int, num_hiddens: int,

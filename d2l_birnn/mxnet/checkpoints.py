@@ -23,8 +23,8 @@ from pathlib import Path
 import mxnet as mx
 import numpy as np
 
-from .data import Vocab
-from .i18n import msg
+from ..data import Vocab
+from ..i18n import msg
 from .models import describe
 
 PARAMS_FILE, STATES_FILE, META_FILE = "model.params", "trainer.states", "meta.json"

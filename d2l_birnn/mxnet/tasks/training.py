@@ -6,7 +6,7 @@ import numpy as np
 from mxnet import autograd, gluon, init
 from mxnet.gluon import nn
 
-from ..validation import positive_int
+from ...validation import positive_int
 
 
 def encode_passages(net, X, batch_size: int = 512) -> np.ndarray:

@@ -24,14 +24,14 @@ from mxnet import np as mnp
 from mxnet import npx
 from mxnet.gluon import nn, rnn
 
-from .padded_batches import check_lengths as _check_lengths
-from .padded_batches import (  # noqa: F401 (handed on: the framework-free half)
+from ..padded_batches import check_lengths as _check_lengths
+from ..padded_batches import (  # noqa: F401 (handed on: the framework-free half)
     length_mask,
     pad_batch,
     positions_reading_padding,
     reverse_index,
 )
-from .validation import positive_int
+from ..validation import positive_int
 
 
 def reverse_within_lengths(X, lengths):

@@ -3,15 +3,14 @@
 One training run is one draw: its initial weights and its minibatches come from
 a seed. A comparison stated as a fact ("the bidirectional model is better") is
 run for each of :data:`SEEDS`, and the notebooks print every seed's result and
-the spread (``fill_in.seed_spread``, ``fill_in.accuracy_text``).
+the spread (``fill_in.seed_spread``, ``fill_in.accuracy_text``). Framework-free:
+each edition's ``tasks.over_seeds`` passes its own ``set_seed``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import TypeVar
-
-from ..runtime import set_seed
 
 #: The seeds of every multi-seed comparison in the notebooks (at least three).
 SEEDS = (0, 1, 2)
@@ -20,8 +19,12 @@ Result = TypeVar("Result")
 
 
 def over_seeds(run: Callable[[int], Result], seeds: Sequence[int] = SEEDS,
-               report: Callable[[int, Result], None] | None = None) -> list[Result]:
+               report: Callable[[int, Result], None] | None = None, *,
+               set_seed: Callable[[int], None]) -> list[Result]:
     """``[run(seed) for seed in seeds]``, every run started by ``set_seed(seed)``.
+
+    ``set_seed`` is the edition's (it seeds MXNet or PyTorch, NumPy and Python's
+    ``random``): each edition's ``tasks.over_seeds`` passes its own.
 
     ``run(seed)`` trains and scores once (it should pass ``seed`` on to whatever
     draws minibatches); ``report(seed, result)``, if given, is called after each
