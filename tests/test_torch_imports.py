@@ -49,7 +49,7 @@ def test_the_editions_sit_in_their_own_folders():
 
 
 @pytest.mark.parametrize("module", ["blanks", "padded_batches", "task_data", "task_sizes", "seeds",
-                                    "fill_in", "ngram", "hmm", "generated_text"])
+                                    "checkpoint_meta", "fill_in", "ngram", "hmm", "generated_text"])
 def test_the_core_imports_neither_framework(module):
     loaded = _loaded(f"import d2l_birnn.{module}")
     assert f"d2l_birnn.{module}" in loaded

@@ -23,15 +23,13 @@ from pathlib import Path
 import mxnet as mx
 import numpy as np
 
+from .. import checkpoint_meta
+from ..checkpoint_meta import META_FILE, DamagedCheckpointError  # noqa: F401 (handed on)
 from ..data import Vocab
 from ..i18n import msg
 from .models import describe
 
-PARAMS_FILE, STATES_FILE, META_FILE = "model.params", "trainer.states", "meta.json"
-
-
-class DamagedCheckpointError(ValueError):
-    """A checkpoint folder exists but cannot be read (e.g. a truncated ``meta.json``)."""
+PARAMS_FILE, STATES_FILE = "model.params", "trainer.states"
 
 
 def rng_state() -> dict:
@@ -88,39 +86,12 @@ def read_meta(path: Path) -> dict:
         raise ValueError(f"checkpoint {path} was saved by the PyTorch edition (model.pt), not by MXNet: "
                          f"resume it with `from d2l_birnn import torch as d2l`, or pass another "
                          f"checkpoint path. It is left as it is.")
-    meta_file = path / META_FILE
-    if not meta_file.is_file():
-        raise ValueError(f"{path} exists but is not a checkpoint (no {META_FILE}); it is left as it "
-                         f"is: pass a path that does not exist yet or an earlier checkpoint")
-    try:
-        meta = json.loads(meta_file.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise DamagedCheckpointError(
-            f"checkpoint {path} is damaged: {meta_file} is not valid JSON ({e}); the file was "
-            f"probably cut short (disk full, or the run was killed while copying it). It is "
-            f"left untouched. Restore it from a backup, or move it aside (or delete it) to "
-            f"start afresh, or pass another checkpoint path.") from None
-    missing = [key for key in ("model", "vocab", "epoch", "perplexities", "epoch_seconds",
-                               "tokens_per_epoch", "rng") if key not in meta]
-    if not isinstance(meta, dict) or missing:
-        raise DamagedCheckpointError(
-            f"checkpoint {path} is damaged: {meta_file} lacks {missing or 'its fields'}. It is "
-            f"left untouched; move it aside or pass another checkpoint path.")
-    return meta
+    return checkpoint_meta.read_meta_file(path)
 
 
 def check_compatible(path: Path, meta: dict, net, vocab: Vocab) -> None:
     """Refuse (``ValueError``) a checkpoint made by another model or vocabulary."""
-    problems = []
-    if meta.get("model") != describe(net):
-        problems.append(f"it holds a {meta.get('model')}, this model is a {describe(net)}")
-    if meta.get("vocab") != list(vocab.idx_to_token):
-        problems.append(f"its vocabulary ({len(meta.get('vocab', []))} tokens) is not this one "
-                        f"({len(vocab)} tokens)")
-    if problems:
-        raise ValueError(f"checkpoint {path} was made by a different run: " + "; ".join(problems)
-                         + ". Use another checkpoint path, or overwrite=True to start afresh "
-                           "and replace it.")
+    checkpoint_meta.check_compatible(path, meta, describe(net), vocab)
 
 
 def load_weights(path: Path, net, trainer, device) -> None:

@@ -23,20 +23,18 @@ from pathlib import Path
 
 import torch
 
+from .. import checkpoint_meta
+from ..checkpoint_meta import META_FILE, DamagedCheckpointError  # noqa: F401 (handed on)
 from ..data import Vocab
 from ..i18n import msg
 from .history import python_numpy_rng_state, set_python_numpy_rng_state
 from .models import describe
 
-PARAMS_FILE, STATES_FILE, META_FILE = "model.pt", "optimizer.pt", "meta.json"
+PARAMS_FILE, STATES_FILE = "model.pt", "optimizer.pt"
 MXNET_FILES = ("model.params", "trainer.states")  # what the MXNet edition's checkpoint holds
 # MXNet's nd.save files begin with kMXAPINDArrayListMagic (0x112) as a little-endian uint64.
 MXNET_MAGIC = (0x112).to_bytes(8, "little")
 ZIP_MAGIC = b"PK\x03\x04"  # torch.save's format since PyTorch 1.6
-
-
-class DamagedCheckpointError(ValueError):
-    """A checkpoint folder exists but cannot be read (e.g. a truncated ``meta.json``)."""
 
 
 def rng_state() -> dict:
@@ -83,38 +81,12 @@ def read_meta(path: Path) -> dict:
     """The ``meta.json`` of checkpoint ``path``; ``ValueError`` if it is not a PyTorch
     checkpoint, :class:`DamagedCheckpointError` if it cannot be read. Never changes it."""
     _check_not_mxnet(path)
-    meta_file = path / META_FILE
-    if not meta_file.is_file():
-        raise ValueError(f"{path} exists but is not a checkpoint (no {META_FILE}); it is left as it "
-                         f"is: pass a path that does not exist yet or an earlier checkpoint")
-    try:
-        meta = json.loads(meta_file.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise DamagedCheckpointError(
-            f"checkpoint {path} is damaged: {meta_file} is not valid JSON ({e}); the file was "
-            f"probably cut short. It is left untouched. Restore it from a backup, or move it "
-            f"aside (or delete it) to start afresh, or pass another checkpoint path.") from None
-    missing = [key for key in ("model", "vocab", "epoch", "perplexities", "epoch_seconds",
-                               "tokens_per_epoch", "rng") if key not in meta]
-    if not isinstance(meta, dict) or missing:
-        raise DamagedCheckpointError(
-            f"checkpoint {path} is damaged: {meta_file} lacks {missing or 'its fields'}. It is "
-            f"left untouched; move it aside or pass another checkpoint path.")
-    return meta
+    return checkpoint_meta.read_meta_file(path)
 
 
 def check_compatible(path: Path, meta: dict, net, vocab: Vocab) -> None:
     """Refuse (``ValueError``) a checkpoint made by another model or vocabulary."""
-    problems = []
-    if meta.get("model") != describe(net):
-        problems.append(f"it holds a {meta.get('model')}, this model is a {describe(net)}")
-    if meta.get("vocab") != list(vocab.idx_to_token):
-        problems.append(f"its vocabulary ({len(meta.get('vocab', []))} tokens) is not this one "
-                        f"({len(vocab)} tokens)")
-    if problems:
-        raise ValueError(f"checkpoint {path} was made by a different run: " + "; ".join(problems)
-                         + ". Use another checkpoint path, or overwrite=True to start afresh "
-                           "and replace it.")
+    checkpoint_meta.check_compatible(path, meta, describe(net), vocab)
 
 
 def _write(path: Path, params: dict, optimizer_state: dict, meta: dict) -> None:
