@@ -60,7 +60,7 @@ def train_rows(net, rows, make_inputs, num_epochs: int, batch_size: int = 64,
 
     Every epoch ``make_inputs(rows, rng)`` gives ``(inputs (S, T), weights (S, T))``:
     what the net reads, and where the loss is taken (weight 1) or not (0). Adam,
-    gradients clipped to norm 1 (as ``tasks.fit``), shuffled with ``seed``.
+    every gradient element clipped to [-1, 1] (as ``tasks.fit``), shuffled with ``seed``.
     Returns the mean weighted loss of each epoch (nats per token).
     """
     rows = np.asarray(rows, dtype=np.int64)

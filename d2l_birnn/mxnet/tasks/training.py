@@ -26,7 +26,8 @@ def fit(net: nn.HybridBlock, X, Y, num_epochs: int, batch_size: int = 128, lr: f
     and labels ``Y`` ((S,) or (S, T)).
 
     Initialises the model (Xavier), shuffles with ``seed`` each epoch, clips
-    gradients to norm 1. Returns the mean training loss of each epoch.
+    every gradient element to [-1, 1] (Gluon's ``clip_gradient=1.0``, not a norm).
+    Returns the mean training loss of each epoch.
     """
     X, Y = np.asarray(X), np.asarray(Y)
     if len(X) != len(Y):
