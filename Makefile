@@ -57,19 +57,10 @@ lint: venv
 # Unit tests, then every notebook under nbval, in quick mode ('notebooks' includes notebooks/zh,
 # the Chinese edition, when it exists: pytest collects it recursively). (The NumPy 1.26/2 side envs
 # only below Python 3.12: from 3.12 on, the project's own environment runs NumPy 2.)
-# Run All in JupyterLab (every notebook of every edition in a browser, about a third of the time)
-# runs beside the rest in a second pytest process; its output follows the first's.
 test: setup lint $(if $(filter 1,$(NEW_PYTHON)),,compat-envs) browser cjk-font
-	@mkdir -p build
-	D2L_BIRNN_QUICK=1 $(PY) -m pytest tests/test_jupyterlab_run_all.py --durations=0 -q \
-		>build/test-run-all.log 2>&1 & run_all=$$!; \
 	D2L_BIRNN_QUICK=1 $(PY) -m pytest tests notebooks --nbval-lax --nbval-current-env \
-		--ignore=tests/test_book.py --ignore=tests/test_jupyterlab_run_all.py \
-		--durations=0 -q; rest=$$?; \
-	wait $$run_all; run_all_status=$$?; \
-	echo "=== Run All in JupyterLab (tests/test_jupyterlab_run_all.py), run beside the rest:"; \
-	cat build/test-run-all.log; \
-	test $$rest -eq 0 && test $$run_all_status -eq 0
+		--ignore=tests/test_book.py \
+		--durations=0 -q
 
 # The unit tests and every notebook in quick mode, without lint, browser or slide tests: what CI
 # runs on a second Python (make test-core PYTHON=python3.13 VENV=.venv-py313). CORE_FLAGS adds
