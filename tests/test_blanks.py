@@ -8,19 +8,9 @@ import sys
 
 import numpy as np
 import pytest
+from _toy_text import MASK, V, toy_rows
 
 from d2l_birnn import blanks
-
-V, MASK = 7, 1
-
-
-def toy_rows(S=40, T=12, seed=0):
-    """A repetitive toy text over ids 2..6 (0: <unk>, 1: <mask>), cut into rows."""
-    rng = np.random.default_rng(seed)
-    text = np.tile([2, 3, 4, 5, 6, 4, 3], S * T // 7 + 2)[: S * T]
-    noise = rng.random(S * T) < 0.05
-    text[noise] = rng.integers(2, V, size=noise.sum())
-    return text.reshape(S, T)
 
 
 def test_combine_predictions_is_a_renormalised_product():
