@@ -88,7 +88,7 @@ notebooks-full: setup
 			|| exit 1; \
 	done
 
-# Notebook 04 in full mode, saving its three trained models into d2l_birnn/pretrained/ in the same
+# Notebook 04 in full mode, saving its three trained models into d2l_birnn/mxnet/pretrained/ in the same
 # run that writes its outputs (so the shipped models and the committed outputs agree; ~12 min).
 .PHONY: pretrained lecture
 pretrained: setup

@@ -12,24 +12,31 @@ need it (``RNNModel``, ``train_ch8``, ``try_gpu``, ...) are loaded on first use
 MXNet, pandas or matplotlib.
 
 Modules, one idea each. The framework-free core, here: ``data`` (text,
-vocabulary, the held-out split; d2l's MXNet batch iterators are loaded on use),
-``fill_in`` (the one fill-in task and its scorer), ``ngram`` (count models),
-``hmm``, ``task_data``, ``task_sizes`` and ``seeds`` (the three tasks' data sets,
-model sizes and seed loop), ``blanks`` (combining one-sided predictions of a blank;
-the leak check), ``padded_batches`` (pad, reverse within lengths, mask),
-``generated_text``, ``plotting``, ``progress`` (the live plot), ``widgets`` (the
-interactive cells of 01 and 02), ``exercises``, ``validation``, ``runtime``,
-``doctor``, ``cost`` and ``pretrained`` (their framework parts load on use),
+vocabulary, the held-out split, batches for any framework), ``fill_in`` (the one
+fill-in task and its scorer), ``ngram`` (count models), ``hmm``, ``task_data``,
+``task_sizes`` and ``seeds`` (the three tasks' data sets, model sizes and seed loop),
+``blanks`` (combining one-sided predictions of a blank; the leak check),
+``padded_batches`` (pad, reverse within lengths, mask), ``generated_text``,
+``plotting``, ``widgets`` (the interactive cells of 01 and 02), ``exercises``,
+``validation``, ``runtime`` (threads, quick and full mode), ``doctor``, ``cost`` and
+``pretrained`` (what both editions' reports, timings and shipped models share),
 ``compat`` and ``colab`` (setting up MXNet and Colab), ``i18n`` (the message
-catalogue: ``d2l.msg``, ``d2l.localize``, ``d2l.set_language``).
+catalogue: ``d2l.msg``, ``d2l.localize``, ``d2l.set_language``). None of them imports
+a framework when it loads (``exercises`` judges three answers with the framework the
+notebook has loaded). ``data``, ``runtime``, ``cost``, ``pretrained`` and ``doctor``
+also give the MXNet edition's names under their old paths
+(``d2l_birnn.cost.time_forward_backward``), loaded on first use.
 
 The MXNet edition's own modules, in ``d2l_birnn/mxnet/`` and also importable under
 their old names (``d2l_birnn.training`` is ``d2l_birnn.mxnet.training``): ``models``
 (Gluon ``RNNModel``), ``scratch`` (the BiRNN in ``mxnet.np``), ``conversion`` (Gluon
-<-> scratch weights), ``jacobians``, ``training`` (``train_ch8``), ``checkpoints``,
-``evaluation``, ``tasks`` (Gluon models for three tasks), ``two_sided`` (separately
-trained forward/backward LMs and a masked-input BiLSTM: notebook 06), ``padding``
-(variable-length batches without corrupting the backward direction).
+<-> scratch weights), ``jacobians``, ``training`` (``train_ch8``), ``progress`` (its
+live plot), ``checkpoints``, ``evaluation``, ``tasks`` (Gluon models for three tasks),
+``two_sided`` (separately trained forward/backward LMs and a masked-input BiLSTM:
+notebook 06), ``padding`` (variable-length batches without corrupting the backward
+direction); and ``data`` (d2l's MXNet batch iterators), ``runtime`` (seeds, the run
+line), ``cost`` (MXNet timings), ``pretrained`` (notebook 04's shipped models, their
+files in ``d2l_birnn/mxnet/pretrained/``) and ``doctor`` (the MXNet report).
 
 The PyTorch edition's package is ``d2l_birnn.torch`` (``from d2l_birnn import torch
 as d2l``): the same names with d2l 0.17.6's PyTorch semantics; importing it never
@@ -61,16 +68,12 @@ from .data import (  # noqa: E402
     DATA_URL,
     TIME_MACHINE_SHA1,
     TIME_MACHINE_URL,
-    SeqDataLoader,
     Vocab,
     count_corpus,
     data_dir,
     download,
     load_corpus_time_machine,
-    load_data_time_machine,
     read_time_machine,
-    seq_data_iter_random,
-    seq_data_iter_sequential,
     split_train_test,
     time_machine_text,
     tokenize,
@@ -79,12 +82,10 @@ from .hmm import HMM  # noqa: E402
 from .i18n import localize, msg, set_language  # noqa: E402  (no MXNet: the message catalogue)
 from .runtime import (  # noqa: E402
     budget,
-    describe_run,
     full_mode_value,
     is_quick,
     mode_name,
     quick_mode_notice,
-    set_seed,
 )
 
 __version__ = "0.1.0"
@@ -93,7 +94,7 @@ __version__ = "0.1.0"
 # d2l_birnn/torch/); their old names keep working: ``d2l_birnn.training`` *is*
 # ``d2l_birnn.mxnet.training`` (one module object, so patching either patches both).
 MXNET_MODULES = ("checkpoints", "conversion", "evaluation", "jacobians", "models", "padding",
-                 "scratch", "tasks", "training", "two_sided")
+                 "progress", "scratch", "tasks", "training", "two_sided")
 
 
 class _MXNetAlias(importlib.abc.MetaPathFinder, importlib.abc.Loader):
@@ -120,14 +121,17 @@ if not any(isinstance(f, _MXNetAlias) for f in sys.meta_path):
 _LAZY = {
     "Accumulator": "d2l.mxnet", "Animator": "d2l.mxnet", "Timer": "d2l.mxnet",
     "try_gpu": "d2l.mxnet",
+    "SeqDataLoader": ".mxnet.data", "load_data_time_machine": ".mxnet.data",
+    "seq_data_iter_random": ".mxnet.data", "seq_data_iter_sequential": ".mxnet.data",
+    "describe_run": ".mxnet.runtime", "set_seed": ".mxnet.runtime",
     "RNNModel": ".mxnet.models", "BiRNNScratch": ".mxnet.scratch",
     "NonFiniteLossError": ".mxnet.training", "TrainingHistory": ".mxnet.training",
     "clip_gradients": ".mxnet.training", "grad_clipping": ".mxnet.training",
     "predict_ch8": ".mxnet.training", "train_ch8": ".mxnet.training",
     "train_epoch_ch8": ".mxnet.training",
-    # The shipped models of notebook 04 (d2l_birnn/pretrained/) and the in-class exercises.
-    "load_pretrained": ".pretrained", "use_pretrained": ".pretrained",
-    "save_or_compare_pretrained": ".pretrained",
+    # The shipped models of notebook 04 (d2l_birnn/mxnet/pretrained/) and the in-class exercises.
+    "load_pretrained": ".mxnet.pretrained", "use_pretrained": ".pretrained",
+    "save_or_compare_pretrained": ".mxnet.pretrained",
     "check": ".exercises", "answer": ".exercises",
 }
 

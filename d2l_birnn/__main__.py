@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"The Time Machine: {path} (sha1 ok)")
         return 0
     if args.command == "doctor":
-        from .doctor import run_doctor
+        from .mxnet.doctor import run_doctor
 
         return run_doctor()
     return 2  # pragma: no cover

@@ -1,7 +1,12 @@
-"""The Time Machine: download, tokens, vocabulary and minibatch iterators.
+"""The Time Machine: download, tokens, vocabulary, the held-out split, and minibatches
+for any framework.
 
-Semantics follow d2l 0.17's MXNet functions (the version the notes use), so
-that ``random.seed(s)`` gives the same batches as the book.
+Semantics follow d2l 0.17 (the version the notes use), so that ``random.seed(s)``
+gives the same batches as the book. No framework is imported here: each edition's
+iterators (``d2l_birnn.mxnet.data``, ``d2l_birnn.torch.data``) pass their own array
+constructor to :func:`random_subsequence_batches` and :func:`sequential_batches`.
+The MXNet edition's names (``SeqDataLoader``, ``load_data_time_machine``,
+``seq_data_iter_*``) are also reachable here, as the notes' ``d2l`` API has them.
 """
 
 from __future__ import annotations
@@ -258,35 +263,32 @@ def random_subsequence_batches(corpus: Sequence[int], batch_size: int, num_steps
         yield to_array(X), to_array(Y)
 
 
-def seq_data_iter_random(corpus: Sequence[int], batch_size: int, num_steps: int) -> Iterator:
-    """Minibatches of random subsequences (d2l 0.17): yields (X, Y), each (batch_size, num_steps)."""
-    from mxnet import np as mnp
-
-    return random_subsequence_batches(corpus, batch_size, num_steps, mnp.array)
-
-
-def seq_data_iter_sequential(corpus: Sequence[int], batch_size: int, num_steps: int) -> Iterator:
-    """Minibatches where row i of batch b+1 continues row i of batch b (d2l 0.17).
-
-    Yields (X, Y), each a float32 ``mxnet.np`` array of shape (batch_size, num_steps),
-    with ``Y`` = ``X`` shifted by one token.
-    """
-    from mxnet import np as mnp
-
+def sequential_batches(corpus: Sequence[int], batch_size: int, num_steps: int,
+                       to_array) -> Iterator:
+    """d2l's sequential partitioning, for any framework: row i of batch b+1 continues row i
+    of batch b. Yields (X, Y), each ``to_array(ids).reshape(batch_size, -1)`` cut into
+    windows of shape (batch_size, num_steps), with ``Y`` = ``X`` shifted by one token."""
     offset = random.randint(0, num_steps)
     num_tokens = ((len(corpus) - offset - 1) // batch_size) * batch_size
-    Xs = mnp.array(corpus[offset: offset + num_tokens]).reshape(batch_size, -1)
-    Ys = mnp.array(corpus[offset + 1: offset + 1 + num_tokens]).reshape(batch_size, -1)
+    Xs = to_array(corpus[offset: offset + num_tokens]).reshape(batch_size, -1)
+    Ys = to_array(corpus[offset + 1: offset + 1 + num_tokens]).reshape(batch_size, -1)
     num_batches = Xs.shape[1] // num_steps
     for i in range(0, num_steps * num_batches, num_steps):
         yield Xs[:, i: i + num_steps], Ys[:, i: i + num_steps]
 
 
-class SeqDataLoader:
+class SeqDataLoaderBase:
     """Iterable over minibatches of a token corpus; a fresh random offset each epoch.
 
-    Attributes: ``corpus`` (list of ids), ``vocab``, ``batch_size``, ``num_steps``.
+    The part of d2l's ``SeqDataLoader`` that no framework touches: the corpus, the checks
+    and the choice of iterator. Each edition's ``SeqDataLoader`` (``d2l_birnn.mxnet.data``,
+    ``d2l_birnn.torch.data``) names its two iterators, which make its arrays.
+
+    Attributes: ``corpus`` (list of ids), ``vocab``, ``batch_size``, ``num_steps``,
+    ``data_iter_fn`` (the iterator in use).
     """
+
+    random_iter = sequential_iter = None   # set by each edition: staticmethod(iterator)
 
     def __init__(self, batch_size: int, num_steps: int, use_random_iter: bool = False,
                  max_tokens: int = 10000, corpus=None, vocab=None):
@@ -298,17 +300,10 @@ class SeqDataLoader:
         self.corpus, self.vocab = corpus, vocab
         self.batch_size, self.num_steps = batch_size, num_steps
         self.use_random_iter = use_random_iter
-        self.data_iter_fn = seq_data_iter_random if use_random_iter else seq_data_iter_sequential
+        self.data_iter_fn = self.random_iter if use_random_iter else self.sequential_iter
 
     def __iter__(self):
         return self.data_iter_fn(self.corpus, self.batch_size, self.num_steps)
-
-
-def load_data_time_machine(batch_size: int, num_steps: int, use_random_iter: bool = False,
-                           max_tokens: int = 10000) -> tuple[SeqDataLoader, Vocab]:
-    """The notes' data: (iterable of (X, Y) batches of shape (batch_size, num_steps), vocab)."""
-    data_iter = SeqDataLoader(batch_size, num_steps, use_random_iter, max_tokens)
-    return data_iter, data_iter.vocab
 
 
 # ---------------------------------------------------------------------------
@@ -348,3 +343,16 @@ MASK = "<mask>"
 def char_vocab(text: str) -> Vocab:
     """Character vocabulary of ``text`` with a ``<mask>`` token (id 1) for blanks."""
     return Vocab(list(text), reserved_tokens=[MASK])
+
+
+# The notes' MXNet iterators (d2l_birnn/mxnet/data.py), under the names the notes use here.
+_MXNET_NAMES = ("SeqDataLoader", "load_data_time_machine", "seq_data_iter_random",
+                "seq_data_iter_sequential")
+
+
+def __getattr__(name: str):
+    if name in _MXNET_NAMES:
+        from .mxnet import data as mxnet_data
+
+        return getattr(mxnet_data, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,24 +1,23 @@
-"""Trained models shipped with the package, loaded in seconds: ``d2l.load_pretrained(name)``.
+"""Trained models shipped with the package, for any framework: what both editions share.
 
 Notebook 04 trains three character language models for 500 epochs (about 12
 minutes on a 2-core CPU). A full run of it with ``D2L_BIRNN_SAVE_PRETRAINED=1``
-(``make pretrained``) saves their parameters here, in ``d2l_birnn/pretrained/``:
+(``make pretrained``) saves their parameters beside its edition's code, with a
+``manifest.json`` that records for every model its file's SHA-256, the architecture,
+the vocabulary, and what the model did when it was saved. The MXNet edition's
+models are in ``d2l_birnn/mxnet/pretrained/`` (:mod:`d2l_birnn.mxnet.pretrained`),
+the PyTorch edition's in ``d2l_birnn/torch/pretrained/`` (:mod:`d2l_birnn.torch.pretrained`).
 
-* ``<name>.params``: the parameters (float32, MXNet's format);
-* ``manifest.json``: for every model its file's SHA-256, the architecture, the
-  vocabulary, and what the model did when it was saved: its perplexity and
-  accuracy on its training corpus, its greedy predictions for the notebook's
-  prefixes, and the per-epoch training perplexities (to redraw the curves).
-
-``load_pretrained`` checks the SHA-256 before it loads anything and refuses a
-missing or changed file with a message saying how to get the right one.
-``D2L_BIRNN_PRETRAINED=1`` (``use_pretrained()``) makes notebook 04 and the
-lecture load these models instead of training them.
+Here, importing no framework: the names of the models and how they were trained
+(:data:`MODELS`), the flags (``D2L_BIRNN_PRETRAINED=1``: :func:`use_pretrained` makes
+notebook 04 and the lecture load the shipped models instead of training them), the
+SHA-256 and manifest helpers, and the save-or-compare rule of notebook 04. The MXNet
+edition's functions (``load_pretrained``, ``save_pretrained``, ...) are also reachable
+here, as the notes' ``d2l`` API has them.
 """
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import json
 import os
@@ -26,7 +25,6 @@ from pathlib import Path
 
 from .i18n import msg
 
-PRETRAINED_DIR = Path(__file__).resolve().parent / "pretrained"
 MANIFEST = "manifest.json"
 USE_ENV = "D2L_BIRNN_PRETRAINED"       # 1: load the shipped models instead of training
 SAVE_ENV = "D2L_BIRNN_SAVE_PRETRAINED"  # 1: a full run of notebook 04 saves its models
@@ -34,9 +32,6 @@ MAX_TOTAL_BYTES = 20 * 2 ** 20          # everything shipped stays under 20 MiB
 PREFIXES = ("time traveller", "traveller")  # what train_ch8 and notebook 04 predict from
 NUM_PREDS = 50
 NUM_STEPS = 35
-HOW_TO_FIX = ("get the shipped files back with a fresh clone of the repository (or `git checkout -- "
-              "d2l_birnn/pretrained/`), or regenerate them with `make pretrained` (a full run of "
-              "notebook 04, about 12 minutes on a 2-core CPU)")
 # The three models of notebook 04, by name: how they were trained.
 MODELS = {
     "bilstm-notes": {"label": "BiLSTM, lr 1 (the notes)", "lr": 1, "num_epochs": 500},
@@ -81,221 +76,12 @@ def corpus_digest(corpus) -> str:
     return hashlib.sha256(json.dumps([int(i) for i in corpus]).encode()).hexdigest()
 
 
-def read_manifest(folder: Path | None = None) -> dict:
-    """The manifest of ``folder`` (default: the shipped one); {} when there is none."""
-    path = Path(folder or PRETRAINED_DIR) / MANIFEST
+def read_manifest(folder: Path) -> dict:
+    """The manifest of ``folder`` (an edition's ``PRETRAINED_DIR``); {} when there is none."""
+    path = Path(folder) / MANIFEST
     if not path.exists():
         return {}
     return json.loads(path.read_text(encoding="utf-8"))
-
-
-# ---------------------------------------------------------------------------
-# What is recorded and checked: perplexity on the training corpus, predictions
-# ---------------------------------------------------------------------------
-def measure(net, vocab, corpus, device) -> dict:
-    """What a model does, deterministically: perplexity and accuracy on ``corpus``
-    (all whole windows of 35 characters, fed as in training) and its greedy
-    predictions of 50 characters after each of :data:`PREFIXES`."""
-    from .mxnet.evaluation import next_token_accuracy
-    from .mxnet.training import predict_ch8
-
-    num_windows = (len(corpus) - NUM_STEPS - 1) // NUM_STEPS
-    scores = next_token_accuracy(net, corpus, device, num_steps=NUM_STEPS, future=True,
-                                 num_windows=num_windows)
-    return {"perplexity": scores["perplexity"], "accuracy": scores["accuracy"],
-            "predictions": {p: predict_ch8(p, NUM_PREDS, net, vocab, device) for p in PREFIXES}}
-
-
-def _architecture(net) -> dict:
-    layer = getattr(net, "rnn", None)
-    if layer is None or not hasattr(layer, "_hidden_size"):
-        raise PretrainedModelError(f"only d2l.RNNModel models can be saved, got {type(net).__name__}")
-    return {"cell": type(layer).__name__, "num_hiddens": layer._hidden_size,
-            "num_layers": layer._num_layers, "bidirectional": getattr(layer, "_dir", 1) == 2,
-            "vocab_size": net.vocab_size}
-
-
-def build_model(arch: dict):
-    """A fresh, uninitialised ``RNNModel`` with the architecture ``arch`` (a manifest entry's)."""
-    from mxnet.gluon import rnn
-
-    from .mxnet.models import RNNModel
-
-    cell = {"LSTM": rnn.LSTM, "GRU": rnn.GRU, "RNN": rnn.RNN}[arch["cell"]]
-    return RNNModel(cell(arch["num_hiddens"], arch["num_layers"], bidirectional=arch["bidirectional"]),
-                    arch["vocab_size"])
-
-
-def _history_record(net) -> dict:
-    history = getattr(net, "training_history", None)
-    if history is None:
-        return {}
-    return {"perplexities": [float(p) for p in history], "epoch_seconds": list(history.epoch_seconds),
-            "tokens_per_epoch": history.tokens_per_epoch, "device": history.device,
-            "mode": history.mode, "predictions": dict(history.predictions)}
-
-
-# ---------------------------------------------------------------------------
-# Saving
-# ---------------------------------------------------------------------------
-def save_pretrained(name: str, net, vocab, *, corpus, device=None, folder=None,
-                    record: dict | None = None) -> dict:
-    """Save ``net``'s parameters as ``<folder>/<name>.params`` and its manifest entry.
-
-    ``corpus``: the token ids it was trained on (its perplexity and accuracy on
-    them are measured and recorded); ``record``: extra facts (e.g. ``lr``,
-    ``num_epochs``, ``label``). The training history (``net.training_history``)
-    is recorded too. Files are written whole, then renamed: an interrupted save
-    leaves the previous files intact. Returns the manifest entry.
-    """
-    from .runtime import describe_run
-
-    folder = Path(folder or PRETRAINED_DIR)
-    folder.mkdir(parents=True, exist_ok=True)
-    params_list = list(net.collect_params().values())
-    device = device if device is not None else params_list[0].list_ctx()[0]
-    dtypes = {str(p.data().dtype) for p in params_list}
-    if dtypes != {"float32"}:
-        raise PretrainedModelError(f"{name}: parameters must be float32 to ship, found {sorted(dtypes)}")
-    params = folder / f"{name}.params"
-    tmp = folder / f".{name}.params.tmp-{os.getpid()}"
-    net.save_parameters(str(tmp))
-    try:
-        entry = {"file": params.name, "sha256": sha256_of(tmp), "bytes": tmp.stat().st_size,
-                 "architecture": _architecture(net), "vocab": list(vocab.idx_to_token),
-                 "corpus": {"tokens": len(corpus), "sha256": corpus_digest(corpus)},
-                 "measured": measure(net, vocab, corpus, device), "history": _history_record(net),
-                 "record": dict(record or {}), "run": describe_run(),
-                 "saved": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
-        manifest = read_manifest(folder)
-        manifest[name] = entry
-        total = sum(e["bytes"] for n, e in manifest.items()
-                    if n == name or (folder / e["file"]).exists())
-        if total > MAX_TOTAL_BYTES:
-            raise PretrainedModelError(f"{name}: shipping it would make {folder} hold "
-                                       f"{total / 2**20:.1f} MiB, more than 20 MiB")
-    except BaseException:
-        tmp.unlink()  # the previous files, if any, stay as they were
-        raise
-    tmp.replace(params)
-    manifest_tmp = folder / f".{MANIFEST}.tmp-{os.getpid()}"
-    manifest_tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    manifest_tmp.replace(folder / MANIFEST)
-    return entry
-
-
-# ---------------------------------------------------------------------------
-# Loading
-# ---------------------------------------------------------------------------
-def _entry(name: str, folder: Path) -> dict:
-    manifest = read_manifest(folder)
-    if not manifest:
-        raise PretrainedModelError(f"no pretrained models in {folder} ({MANIFEST} is missing); "
-                                   f"{HOW_TO_FIX}")
-    if name not in manifest:
-        raise PretrainedModelError(f"no pretrained model called {name!r} in {folder}; the shipped "
-                                   f"ones are {sorted(manifest)}")
-    return manifest[name]
-
-
-def verified_params_file(name: str, folder=None) -> Path:
-    """Path of ``name``'s parameters after checking its SHA-256 against the manifest."""
-    folder = Path(folder or PRETRAINED_DIR)
-    entry = _entry(name, folder)
-    path = folder / entry["file"]
-    if not path.exists():
-        raise PretrainedModelError(f"the parameters of {name!r} ({path}) are missing; {HOW_TO_FIX}")
-    actual = sha256_of(path)
-    if actual != entry["sha256"]:
-        raise PretrainedModelError(
-            f"{path} is not the file the manifest describes: its SHA-256 is {actual[:16]}..., the "
-            f"manifest says {entry['sha256'][:16]}... (damaged, a Git LFS pointer, or from another "
-            f"run); {HOW_TO_FIX}")
-    return path
-
-
-def _restore_history(entry: dict):
-    from .mxnet.training import TrainingHistory
-
-    h = entry.get("history") or {}
-    history = TrainingHistory(h.get("perplexities", ()), h.get("epoch_seconds", ()),
-                              h.get("tokens_per_epoch", 0), h.get("device", ""), h.get("mode", "fast"))
-    history.predictions = dict(h.get("predictions") or entry["measured"]["predictions"])
-    return history
-
-
-def load_pretrained(name: str, device=None, *, folder=None, verbose: bool = False):
-    """The shipped model ``name`` and its vocabulary: ``(net, vocab)``, in seconds.
-
-    ``name``: ``'bilstm-notes'`` (the notes' BiLSTM, 2 x 256, lr 1, 500 epochs),
-    ``'lstm-lr1'`` or ``'lstm-lr2'`` (its one-way twin at lr 1 and 2).
-    ``device``: where to put it (default ``d2l.try_gpu()``; CPU or GPU). The
-    net is hybridized as ``train_ch8`` leaves it, and ``net.training_history``
-    holds the saved run's per-epoch perplexities, times and predictions.
-    ``verbose``: print what ``train_ch8`` prints at the end of training.
-    Raises :class:`PretrainedModelError` if the file is missing or its SHA-256 differs.
-    """
-    from d2l.mxnet import try_gpu
-
-    from .data import Vocab
-
-    folder = Path(folder or PRETRAINED_DIR)
-    path = verified_params_file(name, folder)
-    entry = _entry(name, folder)
-    device = device if device is not None else try_gpu()
-    net = build_model(entry["architecture"])
-    net.load_parameters(str(path), ctx=device)
-    net.hybridize(static_alloc=True, static_shape=True)
-    vocab = Vocab(reserved_tokens=entry["vocab"][1:])  # the same tokens in the same order
-    if vocab.idx_to_token != entry["vocab"]:
-        raise PretrainedModelError(f"the manifest's vocabulary of {name!r} does not start with '<unk>'")
-    net.training_history = _restore_history(entry)
-    if verbose:
-        h = net.training_history
-        print(msg("pretrained.loaded", name=name, saved=entry["saved"], epochs=len(h),
-                  run=entry["run"]))
-        print(msg("train.result_mean", ppl=h[-1], speed=h.tokens_per_sec, device=h.device,
-                  epochs=len(h.epoch_seconds)) if h else msg("pretrained.no_history"))
-        for prefix in PREFIXES:
-            print(h.predictions.get(prefix, ""))
-    return net, vocab
-
-
-# ---------------------------------------------------------------------------
-# The notebook's step after training: save (make pretrained) or compare
-# ---------------------------------------------------------------------------
-def compare_with_pretrained(name: str, net, vocab, *, corpus, device, folder=None) -> str:
-    """One line saying how ``net`` compares with the shipped model ``name``:
-    the perplexity on the training corpus and whether the predictions are equal."""
-    folder = Path(folder or PRETRAINED_DIR)
-    try:
-        verified_params_file(name, folder)
-    except PretrainedModelError as e:
-        return msg("pretrained.not_compared", name=name, error=e)
-    shipped = _entry(name, folder)
-    if shipped["corpus"]["sha256"] != corpus_digest(corpus):
-        return msg("pretrained.other_corpus", name=name)
-    mine, theirs = measure(net, vocab, corpus, device), shipped["measured"]
-    same = [p for p in PREFIXES if mine["predictions"][p] == theirs["predictions"].get(p)]
-    verdict = (msg("pretrained.equal") if len(same) == len(PREFIXES)
-               else msg("pretrained.different", prefixes=[p for p in PREFIXES if p not in same]))
-    return msg("pretrained.compare", name=name, saved=shipped["saved"], mine=mine["perplexity"],
-               theirs=theirs["perplexity"], diff=mine["perplexity"] - theirs["perplexity"],
-               verdict=verdict)
-
-
-def save_or_compare_pretrained(name: str, net, vocab, *, corpus, device, folder=None) -> str | None:
-    """After training ``name`` in notebook 04: save it, compare it, or say why neither.
-
-    * ``D2L_BIRNN_SAVE_PRETRAINED=1`` (``make pretrained``, full mode only): save it
-      (:func:`save_pretrained`, with the training facts of :data:`MODELS`);
-    * full mode: print how it compares with the shipped model;
-    * quick mode: nothing to compare (a few epochs against 500).
-    Prints and returns the line it printed.
-    """
-    return save_or_compare(name, net, vocab, corpus=corpus, device=device, folder=folder,
-                           save=save_pretrained, compare=compare_with_pretrained,
-                           how=" (make pretrained does)")
 
 
 def save_or_compare(name: str, net, vocab, *, corpus, device, folder, save, compare,
@@ -323,17 +109,15 @@ def save_or_compare(name: str, net, vocab, *, corpus, device, folder, save, comp
     return line
 
 
-def check_shipped(name: str, corpus, device=None, folder=None) -> dict:
-    """Load ``name`` and measure it again: ``{'recorded': ..., 'measured': ...}``."""
-    from d2l.mxnet import try_gpu
-
-    device = device if device is not None else try_gpu()
-    net, vocab = load_pretrained(name, device, folder=folder)
-    entry = _entry(name, Path(folder or PRETRAINED_DIR))
-    if entry["corpus"]["sha256"] != corpus_digest(corpus):
-        raise PretrainedModelError(f"{name!r} was measured on another corpus than the one given")
-    return {"recorded": entry["measured"], "measured": measure(net, vocab, corpus, device)}
+# The MXNet edition's shipped models (d2l_birnn/mxnet/pretrained.py), under their old names.
+_MXNET_NAMES = ("HOW_TO_FIX", "PRETRAINED_DIR", "build_model", "check_shipped",
+                "compare_with_pretrained", "load_pretrained", "measure", "save_or_compare_pretrained",
+                "save_pretrained", "verified_params_file")
 
 
-__all__ = ["MODELS", "PretrainedModelError", "check_shipped", "compare_with_pretrained",
-           "load_pretrained", "save_or_compare_pretrained", "save_pretrained", "use_pretrained"]
+def __getattr__(name: str):
+    if name in _MXNET_NAMES:
+        from .mxnet import pretrained as mxnet_pretrained
+
+        return getattr(mxnet_pretrained, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

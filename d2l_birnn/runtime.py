@@ -1,14 +1,16 @@
-"""Process-wide settings: thread counts, quick/full mode, seeds.
+"""Process-wide settings: thread counts, quick/full mode.
 
-This module must not import MXNet at import time: :func:`configure_threads` has
-to run *before* MXNet is loaded, because MXNet reads its OpenMP thread count
-once, when its library starts.
+This module imports no framework: :func:`configure_threads` has to run *before*
+MXNet is loaded, because MXNet reads its OpenMP thread count once, when its
+library starts. Seeds and the run line need a framework; they are each edition's
+(``d2l_birnn.mxnet.runtime``, ``d2l_birnn.torch.runtime``). The MXNet edition's
+``set_seed`` and ``describe_run`` are also reachable here, as the notes' ``d2l``
+API has them.
 """
 
 from __future__ import annotations
 
 import os
-import random
 import sys
 
 from .i18n import msg
@@ -93,41 +95,6 @@ def mode_name() -> str:
     return "quick" if is_quick() else "full"
 
 
-def set_seed(seed: int) -> None:
-    """Seed Python's ``random``, NumPy and MXNet (CPU and, where present, GPU)."""
-    import mxnet as mx
-    import numpy
-
-    random.seed(seed)
-    numpy.random.seed(seed)
-    mx.random.seed(seed)
-    for i in range(mx.context.num_gpus()):
-        mx.random.seed(seed, ctx=mx.gpu(i))
-
-
-def describe_run(lang: str | None = None) -> str:
-    """One line saying where and how this notebook or script runs, in the edition's language
-    (``lang``: ``'en'``, ``'zh'``; default :func:`d2l_birnn.i18n.language`).
-
-    For example ``2026-11-27 15:40 UTC | Linux x86_64, 2 CPU cores | MXNet 1.9.1
-    on cpu(0), OMP_NUM_THREADS=2 | full mode`` (``... | Linux x86_64，2 个 CPU 核 | MXNet 1.9.1，
-    设备 cpu(0)，OMP_NUM_THREADS=2 | 完整模式``). Notebooks print it next to results so that every
-    number says which machine and mode made it.
-    """
-    import datetime
-    import platform
-
-    import mxnet as mx
-
-    gpus = mx.context.num_gpus()
-    device = msg("runtime.gpus", gpus=gpus, lang=lang) if gpus else "cpu(0)"
-    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    threads = os.environ.get("OMP_NUM_THREADS") or msg("runtime.mxnet_default", lang=lang)
-    return msg("runtime.describe", now=now, system=platform.system(), machine=platform.machine(),
-               cores=available_cores(), version=mx.__version__, device=device, threads=threads,
-               mode=msg(f"runtime.mode.{mode_name()}", lang=lang), lang=lang)
-
-
 QUICK_MODE_NOTICE = msg("runtime.quick_notice", lang="en")  # in English; the notice is localized
 
 
@@ -155,3 +122,15 @@ def full_mode_value(value, label: str = "", fmt: str = "") -> str:
         return ""
     text = format(value, fmt) if fmt else str(value)
     return msg("runtime.full_mode_value", value=f"{label + ' ' if label else ''}{text}")
+
+
+# The MXNet edition's seeds and run line (d2l_birnn/mxnet/runtime.py), under their old names.
+_MXNET_NAMES = ("describe_run", "set_seed")
+
+
+def __getattr__(name: str):
+    if name in _MXNET_NAMES:
+        from .mxnet import runtime as mxnet_runtime
+
+        return getattr(mxnet_runtime, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

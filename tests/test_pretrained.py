@@ -1,6 +1,6 @@
 """d2l_birnn.pretrained: saving, loading with SHA-256 checks, and the shipped models.
 
-The shipped models (d2l_birnn/pretrained/) come from the full run of notebook 04
+The shipped models (d2l_birnn/mxnet/pretrained/) come from the full run of notebook 04
 that produced its committed outputs (`make pretrained`). While they do not exist,
 the tests of the shipped files skip and say so; the round trip runs on a tiny
 model in a temporary folder.
@@ -142,7 +142,7 @@ def test_save_or_compare_follows_the_mode(tiny, tmp_path, monkeypatch, capsys):
 # The shipped models
 # ---------------------------------------------------------------------------
 def shipped_or_skip() -> dict:
-    manifest = pretrained.read_manifest()
+    manifest = pretrained.read_manifest(pretrained.PRETRAINED_DIR)
     missing = [n for n in pretrained.MODELS if n not in manifest]
     if missing:
         pytest.skip(f"the shipped models {missing} do not exist yet in {pretrained.PRETRAINED_DIR}: "

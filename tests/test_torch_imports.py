@@ -48,12 +48,59 @@ def test_the_editions_sit_in_their_own_folders():
                              path.read_text(encoding="utf-8"), re.M), path
 
 
-@pytest.mark.parametrize("module", ["blanks", "padded_batches", "task_data", "task_sizes", "seeds",
-                                    "checkpoint_meta", "fill_in", "ngram", "hmm", "generated_text"])
+CORE = ["blanks", "padded_batches", "task_data", "task_sizes", "seeds", "checkpoint_meta", "fill_in",
+        "ngram", "hmm", "generated_text", "data", "runtime", "cost", "pretrained", "doctor",
+        "exercises", "plotting", "widgets", "validation", "i18n", "fonts", "compat", "colab"]
+
+
+@pytest.mark.parametrize("module", CORE)
 def test_the_core_imports_neither_framework(module):
     loaded = _loaded(f"import d2l_birnn.{module}")
     assert f"d2l_birnn.{module}" in loaded
-    assert not {"mxnet", "torch", "d2l_birnn.mxnet", "d2l_birnn.torch"} & loaded
+    assert not {"mxnet", "torch", "d2l", "d2l_birnn.mxnet", "d2l_birnn.torch"} & loaded
+
+
+def test_the_core_holds_no_framework_code():
+    """Framework code sits in d2l_birnn/mxnet/ and d2l_birnn/torch/. In the core only
+    ``exercises`` (it judges three answers with the framework the notebook has loaded),
+    ``colab`` (it checks a fresh MXNet install in a child process) and the command line
+    ``__main__`` (its ``doctor`` is the MXNet edition's report) may name one; elsewhere only
+    a module's ``__getattr__``, which forwards the MXNet edition's old names, does."""
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parents[1] / "d2l_birnn"
+    core = sorted(p.stem for p in package.glob("*.py"))
+    assert set(CORE) <= set(core), "a core module named in CORE is gone"
+    assert not set(core) - set(CORE) - {"__init__", "__main__"}, "add the new core module to CORE"
+    framework = re.compile(r"^\s*(from|import) (mxnet|torch|d2l\.mxnet|d2l\.torch|d2l)\b"
+                           r"|^\s*from \.(mxnet|torch)\b", re.M)
+    for name in sorted(set(core) - {"exercises", "colab", "__init__", "__main__"}):
+        code = (package / f"{name}.py").read_text(encoding="utf-8")
+        code = re.sub(r"\ndef __getattr__\(.*?(?=\ndef |\Z)", "", code, flags=re.S)
+        hits = framework.findall(code)
+        assert not hits, f"d2l_birnn/{name}.py imports framework code: {hits}"
+
+
+@pytest.mark.parametrize("module,names", [
+    ("data", ["SeqDataLoader", "load_data_time_machine", "seq_data_iter_random",
+              "seq_data_iter_sequential"]),
+    ("runtime", ["set_seed", "describe_run"]),
+    ("cost", ["time_forward_backward", "measure_forward_backward", "measure_mxnet_baseline",
+              "make_recurrent_layer", "training_speed_job"]),
+    ("pretrained", ["load_pretrained", "save_pretrained", "save_or_compare_pretrained",
+                    "check_shipped", "PRETRAINED_DIR"]),
+    ("doctor", ["collect", "run_doctor"])])
+def test_the_core_names_of_the_mxnet_edition_are_its_functions(module, names):
+    """The notes' API keeps its paths (``d2l_birnn.cost.time_forward_backward`` in notebook 05):
+    the core module gives the MXNet module's own objects, on first use."""
+    import importlib
+
+    core = importlib.import_module(f"d2l_birnn.{module}")
+    mxnet_module = importlib.import_module(f"d2l_birnn.mxnet.{module}")
+    for name in names:
+        assert getattr(core, name) is getattr(mxnet_module, name), (module, name)
+    with pytest.raises(AttributeError, match="no attribute 'no_such_name'"):
+        _ = core.no_such_name
 
 
 def test_the_mxnet_modules_sit_in_their_folder_and_keep_their_old_names():

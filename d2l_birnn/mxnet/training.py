@@ -8,7 +8,7 @@ Two loops compute the same thing:
   device and reads the loss once per epoch, so MXNet never waits for Python.
 
 ``train_ch8(..., checkpoint=PATH)`` saves everything needed to resume exactly
-(:mod:`d2l_birnn.checkpoints`); the live plot is :mod:`d2l_birnn.progress`.
+(:mod:`d2l_birnn.checkpoints`); the live plot is :mod:`d2l_birnn.mxnet.progress`.
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ from mxnet import np as mnp
 from ..data import Vocab
 from ..generated_text import check_prefix  # (handed on: d2l_birnn.training.check_prefix)
 from ..i18n import msg
-from ..progress import PerplexityPlot
 from ..validation import nonnegative_int, positive_int
 from .checkpoints import Checkpointer, rng_state
 from .models import describe
+from .progress import PerplexityPlot
 
 
 class NonFiniteLossError(RuntimeError):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 
 from ..cost import (
+    RECURRENT_CELLS,
     chain_lengths,
     gradient_path_lengths,
     lstm_flops_per_token,
@@ -16,8 +17,6 @@ from ..cost import (
     run_with_peak_memory,
 )
 from ..validation import positive_int
-
-RECURRENT_CELLS = ("rnn", "gru", "lstm")
 
 
 def make_recurrent_layer(cell: str = "lstm", num_hiddens: int = 64, bidirectional: bool = False,

@@ -8,7 +8,6 @@ same ``random.seed(s)`` the batches hold the same token ids as the MXNet edition
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterator, Sequence
 
 import torch
@@ -27,22 +26,14 @@ def seq_data_iter_sequential(corpus: Sequence[int], batch_size: int, num_steps: 
     Yields (X, Y), each an int64 tensor of shape (batch_size, num_steps), ``Y`` = ``X``
     shifted by one token.
     """
-    offset = random.randint(0, num_steps)
-    num_tokens = ((len(corpus) - offset - 1) // batch_size) * batch_size
-    Xs = torch.tensor(corpus[offset: offset + num_tokens]).reshape(batch_size, -1)
-    Ys = torch.tensor(corpus[offset + 1: offset + 1 + num_tokens]).reshape(batch_size, -1)
-    num_batches = Xs.shape[1] // num_steps
-    for i in range(0, num_steps * num_batches, num_steps):
-        yield Xs[:, i: i + num_steps], Ys[:, i: i + num_steps]
+    return _core.sequential_batches(corpus, batch_size, num_steps, torch.tensor)
 
 
-class SeqDataLoader(_core.SeqDataLoader):
+class SeqDataLoader(_core.SeqDataLoaderBase):
     """The core's loader (same arguments and checks), yielding PyTorch tensors."""
 
-    def __init__(self, batch_size: int, num_steps: int, use_random_iter: bool = False,
-                 max_tokens: int = 10000, corpus=None, vocab=None):
-        super().__init__(batch_size, num_steps, use_random_iter, max_tokens, corpus, vocab)
-        self.data_iter_fn = seq_data_iter_random if use_random_iter else seq_data_iter_sequential
+    random_iter = staticmethod(seq_data_iter_random)
+    sequential_iter = staticmethod(seq_data_iter_sequential)
 
 
 def load_data_time_machine(batch_size: int, num_steps: int, use_random_iter: bool = False,

@@ -44,40 +44,12 @@ def collect() -> tuple[list[tuple[str, str]], list[str]]:
         facts.append((msg("doctor.torch"), msg("doctor.mxnet.fails",
                                                error=f"{type(e).__name__}: {e}")))
         problems.append(msg("doctor.fix.torch"))
-    _core._time_machine(facts, problems, data)
-    _kernel_and_mode(facts, problems, runtime)
-    _core._language_and_font(facts, problems)
+    _core.add_time_machine(facts, problems, data)
+    _core.add_kernel_and_mode(facts, problems)
+    _core.add_language_and_font(facts, problems)
     return facts, problems
-
-
-def _kernel_and_mode(facts: list, problems: list, runtime) -> None:
-    try:
-        registered = _core._kernel_registered()
-        facts.append((msg("doctor.kernel"), msg("doctor.kernel.registered" if registered
-                                                else "doctor.kernel.not_registered",
-                                                name=_core.KERNEL_NAME)))
-        if not registered and "google.colab" not in sys.modules:
-            problems.append(msg("doctor.fix.kernel", name=_core.KERNEL_NAME))
-    except ImportError:
-        problems.append(msg("doctor.fix.jupyter"))
-    try:
-        mode = msg(f"runtime.mode.{runtime.mode_name()}")
-        facts.append((msg("doctor.mode"), msg("doctor.mode.value", mode=mode, env=runtime.QUICK_ENV,
-                                              value=_core._env(runtime.QUICK_ENV))))
-    except ValueError as e:
-        problems.append(str(e))
 
 
 def run_doctor() -> int:
     """Print the report; return 0 when nothing is wrong, 1 otherwise."""
-    facts, problems = collect()
-    width = max(_core._width(name) for name, _ in facts)
-    for name, value in facts:
-        print(f"{name}{' ' * (width - _core._width(name))}  {value}")
-    if problems:
-        print("\n" + msg("doctor.problems", n=len(problems)))
-        for line in problems:
-            print(f"  - {line}")
-        return 1
-    print("\n" + msg("doctor.all_good"))
-    return 0
+    return _core.report(*collect())

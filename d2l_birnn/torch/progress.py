@@ -1,7 +1,7 @@
 """The live perplexity plot of the PyTorch ``train_ch8``; matplotlib only, no framework.
 
 The MXNet edition draws with d2l's ``Animator`` from ``d2l.mxnet``
-(:mod:`d2l_birnn.progress`), which loads MXNet; ``d2l.torch``'s ``Animator`` loads
+(:mod:`d2l_birnn.mxnet.progress`), which loads MXNet; ``d2l.torch``'s ``Animator`` loads
 torchvision. This one draws the same figure (epoch against perplexity, one point
 every 10th epoch when there are at least 10, as d2l does) with matplotlib alone,
 as a PNG in Jupyter.

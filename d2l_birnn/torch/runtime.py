@@ -1,4 +1,5 @@
-"""Devices, seeds and the run line for PyTorch (the core's :mod:`d2l_birnn.runtime` is MXNet's)."""
+"""Devices, seeds and the run line for PyTorch (the MXNet edition's are in :mod:`d2l_birnn.mxnet.runtime`;
+threads and quick or full mode are the core's :mod:`d2l_birnn.runtime`)."""
 
 from __future__ import annotations
 

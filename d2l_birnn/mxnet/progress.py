@@ -1,4 +1,5 @@
-"""The live perplexity plot of ``train_ch8`` (d2l's ``Animator``), one point every few epochs."""
+"""The live perplexity plot of the MXNet ``train_ch8``: d2l's ``Animator`` from ``d2l.mxnet``
+(which loads MXNet), one point every few epochs."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ class PerplexityPlot:
     def __init__(self, num_epochs: int, history=()):
         from d2l.mxnet import Animator
 
-        from .i18n import msg
+        from ..i18n import msg
 
         formats = _figure_formats()   # d2l's Animator switches them to SVG: restored below
 
