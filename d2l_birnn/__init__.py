@@ -25,7 +25,7 @@ catalogue: ``d2l.msg``, ``d2l.localize``, ``d2l.set_language``). None of them im
 a framework when it loads (``exercises`` judges three answers with the framework the
 notebook has loaded). ``data``, ``runtime``, ``cost``, ``pretrained`` and ``doctor``
 also give the MXNet edition's names under their old paths
-(``d2l_birnn.cost.time_forward_backward``), loaded on first use.
+(``d2l_birnn.cost.time_forward_backward``), loaded on first use (``forwarding``).
 
 The MXNet edition's own modules, in ``d2l_birnn/mxnet/`` and also importable under
 their old names (``d2l_birnn.training`` is ``d2l_birnn.mxnet.training``): ``models``

@@ -13,6 +13,7 @@ import multiprocessing
 import resource
 import sys
 
+from .forwarding import mxnet_names
 from .validation import positive_int
 
 
@@ -164,11 +165,4 @@ def lstm_flops_per_token(vocab_size: int, num_hiddens: int, num_layers: int,
 # The MXNet edition's timings (d2l_birnn/mxnet/cost.py), under the names notebook 05 uses.
 _MXNET_NAMES = ("make_recurrent_layer", "measure_forward_backward", "measure_mxnet_baseline",
                 "mxnet_baseline_job", "time_forward_backward", "training_speed_job")
-
-
-def __getattr__(name: str):
-    if name in _MXNET_NAMES:
-        from .mxnet import cost as mxnet_cost
-
-        return getattr(mxnet_cost, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = mxnet_names(__name__, _MXNET_NAMES)

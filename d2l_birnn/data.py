@@ -23,6 +23,7 @@ import urllib.request
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from .forwarding import mxnet_names
 from .validation import positive_int
 
 DATA_URL = "https://d2l-data.s3-accelerate.amazonaws.com/"
@@ -348,11 +349,4 @@ def char_vocab(text: str) -> Vocab:
 # The notes' MXNet iterators (d2l_birnn/mxnet/data.py), under the names the notes use here.
 _MXNET_NAMES = ("SeqDataLoader", "load_data_time_machine", "seq_data_iter_random",
                 "seq_data_iter_sequential")
-
-
-def __getattr__(name: str):
-    if name in _MXNET_NAMES:
-        from .mxnet import data as mxnet_data
-
-        return getattr(mxnet_data, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = mxnet_names(__name__, _MXNET_NAMES)

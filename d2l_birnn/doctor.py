@@ -16,6 +16,7 @@ import sys
 import unicodedata
 
 from . import i18n
+from .forwarding import mxnet_names
 
 
 def text(key: str, **fields) -> str:
@@ -127,11 +128,4 @@ def columns(text: str) -> int:
 
 # The MXNet edition's report (d2l_birnn/mxnet/doctor.py), under its old names.
 _MXNET_NAMES = ("collect", "run_doctor")
-
-
-def __getattr__(name: str):
-    if name in _MXNET_NAMES:
-        from .mxnet import doctor as mxnet_doctor
-
-        return getattr(mxnet_doctor, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = mxnet_names(__name__, _MXNET_NAMES)

@@ -23,6 +23,7 @@ import json
 import os
 from pathlib import Path
 
+from .forwarding import mxnet_names
 from .i18n import msg
 
 MANIFEST = "manifest.json"
@@ -113,11 +114,4 @@ def save_or_compare(name: str, net, vocab, *, corpus, device, folder, save, comp
 _MXNET_NAMES = ("HOW_TO_FIX", "PRETRAINED_DIR", "build_model", "check_shipped",
                 "compare_with_pretrained", "load_pretrained", "measure", "save_or_compare_pretrained",
                 "save_pretrained", "verified_params_file")
-
-
-def __getattr__(name: str):
-    if name in _MXNET_NAMES:
-        from .mxnet import pretrained as mxnet_pretrained
-
-        return getattr(mxnet_pretrained, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = mxnet_names(__name__, _MXNET_NAMES)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import sys
 
+from .forwarding import mxnet_names
 from .i18n import msg
 
 # What configure_threads did when d2l_birnn was imported (doctor reports it).
@@ -126,11 +127,4 @@ def full_mode_value(value, label: str = "", fmt: str = "") -> str:
 
 # The MXNet edition's seeds and run line (d2l_birnn/mxnet/runtime.py), under their old names.
 _MXNET_NAMES = ("describe_run", "set_seed")
-
-
-def __getattr__(name: str):
-    if name in _MXNET_NAMES:
-        from .mxnet import runtime as mxnet_runtime
-
-        return getattr(mxnet_runtime, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = mxnet_names(__name__, _MXNET_NAMES)

@@ -44,6 +44,7 @@ HOW_TO_FIX = ("get the shipped files back with a fresh clone of the repository (
               "d2l_birnn/mxnet/pretrained/`), or regenerate them with `make pretrained` (a full run of "
               "notebook 04, about 12 minutes on a 2-core CPU)")
 
+
 # ---------------------------------------------------------------------------
 # What is recorded and checked: perplexity on the training corpus, predictions
 # ---------------------------------------------------------------------------
