@@ -85,6 +85,104 @@ def read_manifest(folder: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def manifest_entry(name: str, folder: Path, how_to_fix: str) -> dict:
+    """``name``'s entry in the manifest of ``folder``, or :class:`PretrainedModelError` saying
+    which models there are (``how_to_fix``: the edition's way to get the files back)."""
+    manifest = read_manifest(folder)
+    if not manifest:
+        raise PretrainedModelError(f"no pretrained models in {folder} ({MANIFEST} is missing); "
+                                   f"{how_to_fix}")
+    if name not in manifest:
+        raise PretrainedModelError(f"no pretrained model called {name!r} in {folder}; the shipped "
+                                   f"ones are {sorted(manifest)}")
+    return manifest[name]
+
+
+def verified_file(name: str, folder: Path, how_to_fix: str) -> Path:
+    """Path of ``name``'s parameter file in ``folder`` after checking its SHA-256 against the
+    manifest; :class:`PretrainedModelError` (ending with ``how_to_fix``) if it is missing or
+    differs."""
+    entry = manifest_entry(name, folder, how_to_fix)
+    path = folder / entry["file"]
+    if not path.exists():
+        raise PretrainedModelError(f"the parameters of {name!r} ({path}) are missing; {how_to_fix}")
+    actual = sha256_of(path)
+    if actual != entry["sha256"]:
+        raise PretrainedModelError(
+            f"{path} is not the file the manifest describes: its SHA-256 is {actual[:16]}..., the "
+            f"manifest says {entry['sha256'][:16]}... (damaged, a Git LFS pointer, or from another "
+            f"run); {how_to_fix}")
+    return path
+
+
+def ship(name: str, tmp: Path, folder: Path, make_entry) -> dict:
+    """Put the parameters written to ``tmp`` in place as ``folder / entry['file']``, with
+    their manifest entry ``make_entry()`` (a dict with ``file`` and ``bytes``).
+
+    Refuses, with :class:`PretrainedModelError`, a model that would make the folder hold
+    more than :data:`MAX_TOTAL_BYTES`. Files are written whole, then renamed: a failure
+    or an interrupted save removes ``tmp`` and leaves the previous files as they were.
+    Returns the entry.
+    """
+    try:
+        entry = make_entry()
+        manifest = read_manifest(folder)
+        manifest[name] = entry
+        total = sum(e["bytes"] for n, e in manifest.items()
+                    if n == name or (folder / e["file"]).exists())
+        if total > MAX_TOTAL_BYTES:
+            raise PretrainedModelError(f"{name}: shipping it would make {folder} hold "
+                                       f"{total / 2**20:.1f} MiB, more than 20 MiB")
+    except BaseException:
+        tmp.unlink()
+        raise
+    tmp.replace(folder / entry["file"])
+    manifest_tmp = folder / f".{MANIFEST}.tmp-{os.getpid()}"
+    manifest_tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    manifest_tmp.replace(folder / MANIFEST)
+    return entry
+
+
+def history_record(net) -> dict:
+    """What the manifest keeps of ``net.training_history`` (either edition's
+    ``TrainingHistory``): per-epoch perplexities and times, speed, device, mode, predictions."""
+    history = getattr(net, "training_history", None)
+    if history is None:
+        return {}
+    return {"perplexities": [float(p) for p in history], "epoch_seconds": list(history.epoch_seconds),
+            "tokens_per_epoch": history.tokens_per_epoch, "device": history.device,
+            "mode": history.mode, "predictions": dict(history.predictions)}
+
+
+def restore_history(entry: dict, history_class):
+    """The saved run's ``TrainingHistory`` (``history_class``: the edition's) from a manifest entry."""
+    h = entry.get("history") or {}
+    history = history_class(h.get("perplexities", ()), h.get("epoch_seconds", ()),
+                            h.get("tokens_per_epoch", 0), h.get("device", ""), h.get("mode", "fast"))
+    history.predictions = dict(h.get("predictions") or entry["measured"]["predictions"])
+    return history
+
+
+def compare_line(name: str, folder: Path, how_to_fix: str, corpus, measure_now) -> str:
+    """One line saying how a model compares with the shipped model ``name`` of ``folder``: its
+    perplexity on the training corpus against the recorded one, and whether the greedy
+    predictions are equal. ``measure_now()`` measures the model (the edition's ``measure``);
+    a missing or changed file, or another corpus, is said instead."""
+    try:
+        verified_file(name, folder, how_to_fix)
+    except PretrainedModelError as e:
+        return msg("pretrained.not_compared", name=name, error=e)
+    shipped = read_manifest(folder)[name]
+    if shipped["corpus"]["sha256"] != corpus_digest(corpus):
+        return msg("pretrained.other_corpus", name=name)
+    mine, theirs = measure_now(), shipped["measured"]
+    different = [p for p in PREFIXES if mine["predictions"][p] != theirs["predictions"].get(p)]
+    verdict = msg("pretrained.different", prefixes=different) if different else msg("pretrained.equal")
+    return msg("pretrained.compare", name=name, saved=shipped["saved"], mine=mine["perplexity"],
+               theirs=theirs["perplexity"], diff=mine["perplexity"] - theirs["perplexity"],
+               verdict=verdict)
+
+
 def save_or_compare(name: str, net, vocab, *, corpus, device, folder, save, compare,
                     how: str = "") -> str:
     """The rule of both editions' ``save_or_compare_pretrained``, with their ``save`` and

@@ -19,24 +19,26 @@ the SHA-256 and manifest helpers and the names of the models are the core's
 from __future__ import annotations
 
 import datetime
-import json
 import os
 from pathlib import Path
 
-from .. import pretrained as _core
 from ..i18n import msg
 from ..pretrained import (
-    MANIFEST,
     MODELS,
     NUM_PREDS,
     NUM_STEPS,
     PREFIXES,
     PretrainedModelError,
+    compare_line,
     corpus_digest,
-    read_manifest,
+    history_record,
+    manifest_entry,
+    restore_history,
     save_or_compare,
     sha256_of,
+    ship,
     use_pretrained,
+    verified_file,
 )
 
 PRETRAINED_DIR = Path(__file__).resolve().parent / "pretrained"
@@ -82,18 +84,6 @@ def build_model(arch: dict):
                     arch["vocab_size"])
 
 
-def _history_record(net) -> dict:
-    history = getattr(net, "training_history", None)
-    if history is None:
-        return {}
-    return {"perplexities": [float(p) for p in history], "epoch_seconds": list(history.epoch_seconds),
-            "tokens_per_epoch": history.tokens_per_epoch, "device": history.device,
-            "mode": history.mode, "predictions": dict(history.predictions)}
-
-
-# ---------------------------------------------------------------------------
-# Saving
-# ---------------------------------------------------------------------------
 def save_pretrained(name: str, net, vocab, *, corpus, device=None, folder=None,
                     record: dict | None = None) -> dict:
     """Save ``net``'s parameters as ``<folder>/<name>.params`` and its manifest entry.
@@ -113,71 +103,33 @@ def save_pretrained(name: str, net, vocab, *, corpus, device=None, folder=None,
     dtypes = {str(p.data().dtype) for p in params_list}
     if dtypes != {"float32"}:
         raise PretrainedModelError(f"{name}: parameters must be float32 to ship, found {sorted(dtypes)}")
-    params = folder / f"{name}.params"
     tmp = folder / f".{name}.params.tmp-{os.getpid()}"
     net.save_parameters(str(tmp))
-    try:
-        entry = {"file": params.name, "sha256": sha256_of(tmp), "bytes": tmp.stat().st_size,
-                 "architecture": _architecture(net), "vocab": list(vocab.idx_to_token),
-                 "corpus": {"tokens": len(corpus), "sha256": corpus_digest(corpus)},
-                 "measured": measure(net, vocab, corpus, device), "history": _history_record(net),
-                 "record": dict(record or {}), "run": describe_run(),
-                 "saved": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
-        manifest = read_manifest(folder)
-        manifest[name] = entry
-        total = sum(e["bytes"] for n, e in manifest.items()
-                    if n == name or (folder / e["file"]).exists())
-        if total > _core.MAX_TOTAL_BYTES:
-            raise PretrainedModelError(f"{name}: shipping it would make {folder} hold "
-                                       f"{total / 2**20:.1f} MiB, more than 20 MiB")
-    except BaseException:
-        tmp.unlink()  # the previous files, if any, stay as they were
-        raise
-    tmp.replace(params)
-    manifest_tmp = folder / f".{MANIFEST}.tmp-{os.getpid()}"
-    manifest_tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    manifest_tmp.replace(folder / MANIFEST)
-    return entry
+    return ship(name, tmp, folder, lambda: {
+        "file": f"{name}.params", "sha256": sha256_of(tmp), "bytes": tmp.stat().st_size,
+        "architecture": _architecture(net), "vocab": list(vocab.idx_to_token),
+        "corpus": {"tokens": len(corpus), "sha256": corpus_digest(corpus)},
+        "measured": measure(net, vocab, corpus, device), "history": history_record(net),
+        "record": dict(record or {}), "run": describe_run(),
+        "saved": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")})
 
 
 # ---------------------------------------------------------------------------
 # Loading
 # ---------------------------------------------------------------------------
 def _entry(name: str, folder: Path) -> dict:
-    manifest = read_manifest(folder)
-    if not manifest:
-        raise PretrainedModelError(f"no pretrained models in {folder} ({MANIFEST} is missing); "
-                                   f"{HOW_TO_FIX}")
-    if name not in manifest:
-        raise PretrainedModelError(f"no pretrained model called {name!r} in {folder}; the shipped "
-                                   f"ones are {sorted(manifest)}")
-    return manifest[name]
+    return manifest_entry(name, folder, HOW_TO_FIX)
 
 
 def verified_params_file(name: str, folder=None) -> Path:
     """Path of ``name``'s parameters after checking its SHA-256 against the manifest."""
-    folder = Path(folder or PRETRAINED_DIR)
-    entry = _entry(name, folder)
-    path = folder / entry["file"]
-    if not path.exists():
-        raise PretrainedModelError(f"the parameters of {name!r} ({path}) are missing; {HOW_TO_FIX}")
-    actual = sha256_of(path)
-    if actual != entry["sha256"]:
-        raise PretrainedModelError(
-            f"{path} is not the file the manifest describes: its SHA-256 is {actual[:16]}..., the "
-            f"manifest says {entry['sha256'][:16]}... (damaged, a Git LFS pointer, or from another "
-            f"run); {HOW_TO_FIX}")
-    return path
+    return verified_file(name, Path(folder or PRETRAINED_DIR), HOW_TO_FIX)
 
 
 def _restore_history(entry: dict):
     from .training import TrainingHistory
 
-    h = entry.get("history") or {}
-    history = TrainingHistory(h.get("perplexities", ()), h.get("epoch_seconds", ()),
-                              h.get("tokens_per_epoch", 0), h.get("device", ""), h.get("mode", "fast"))
-    history.predictions = dict(h.get("predictions") or entry["measured"]["predictions"])
-    return history
+    return restore_history(entry, TrainingHistory)
 
 
 def load_pretrained(name: str, device=None, *, folder=None, verbose: bool = False):
@@ -221,23 +173,10 @@ def load_pretrained(name: str, device=None, *, folder=None, verbose: bool = Fals
 # The notebook's step after training: save (make pretrained) or compare
 # ---------------------------------------------------------------------------
 def compare_with_pretrained(name: str, net, vocab, *, corpus, device, folder=None) -> str:
-    """One line saying how ``net`` compares with the shipped model ``name``:
-    the perplexity on the training corpus and whether the predictions are equal."""
-    folder = Path(folder or PRETRAINED_DIR)
-    try:
-        verified_params_file(name, folder)
-    except PretrainedModelError as e:
-        return msg("pretrained.not_compared", name=name, error=e)
-    shipped = _entry(name, folder)
-    if shipped["corpus"]["sha256"] != corpus_digest(corpus):
-        return msg("pretrained.other_corpus", name=name)
-    mine, theirs = measure(net, vocab, corpus, device), shipped["measured"]
-    same = [p for p in PREFIXES if mine["predictions"][p] == theirs["predictions"].get(p)]
-    verdict = (msg("pretrained.equal") if len(same) == len(PREFIXES)
-               else msg("pretrained.different", prefixes=[p for p in PREFIXES if p not in same]))
-    return msg("pretrained.compare", name=name, saved=shipped["saved"], mine=mine["perplexity"],
-               theirs=theirs["perplexity"], diff=mine["perplexity"] - theirs["perplexity"],
-               verdict=verdict)
+    """One line saying how ``net`` compares with the shipped model ``name``: the
+    perplexity on the training corpus and whether the greedy predictions are equal."""
+    return compare_line(name, Path(folder or PRETRAINED_DIR), HOW_TO_FIX, corpus,
+                              lambda: measure(net, vocab, corpus, device))
 
 
 def save_or_compare_pretrained(name: str, net, vocab, *, corpus, device, folder=None) -> str | None:

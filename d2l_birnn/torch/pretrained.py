@@ -16,24 +16,26 @@ of the models are the core's (:mod:`d2l_birnn.pretrained` imports no framework).
 from __future__ import annotations
 
 import datetime
-import json
 import os
 from pathlib import Path
 
 from ..i18n import msg
 from ..pretrained import (
-    MANIFEST,
-    MAX_TOTAL_BYTES,
     MODELS,
     NUM_PREDS,
     NUM_STEPS,
     PREFIXES,
     PretrainedModelError,
+    compare_line,
     corpus_digest,
+    history_record,
     read_manifest,
+    restore_history,
     save_or_compare,
     sha256_of,
+    ship,
     use_pretrained,
+    verified_file,
 )
 
 PRETRAINED_DIR = Path(__file__).resolve().parent / "pretrained"
@@ -45,24 +47,7 @@ CELLS = ("LSTM", "GRU", "RNN")
 
 def verified_params_file(name: str, folder=None) -> Path:
     """Path of ``name``'s parameters after checking its SHA-256 against the manifest."""
-    folder = Path(folder or PRETRAINED_DIR)
-    manifest = read_manifest(folder)
-    if not manifest:
-        raise PretrainedModelError(f"no pretrained models in {folder} ({MANIFEST} is missing); "
-                                   f"{HOW_TO_FIX}")
-    if name not in manifest:
-        raise PretrainedModelError(f"no pretrained model called {name!r} in {folder}; the shipped "
-                                   f"ones are {sorted(manifest)}")
-    path = folder / manifest[name]["file"]
-    if not path.exists():
-        raise PretrainedModelError(f"the parameters of {name!r} ({path}) are missing; {HOW_TO_FIX}")
-    actual = sha256_of(path)
-    if actual != manifest[name]["sha256"]:
-        raise PretrainedModelError(
-            f"{path} is not the file the manifest describes: its SHA-256 is {actual[:16]}..., the "
-            f"manifest says {manifest[name]['sha256'][:16]}... (damaged, a Git LFS pointer, or from "
-            f"another run); {HOW_TO_FIX}")
-    return path
+    return verified_file(name, Path(folder or PRETRAINED_DIR), HOW_TO_FIX)
 
 
 # ---------------------------------------------------------------------------
@@ -107,23 +92,10 @@ def build_model(arch: dict):
     return RNNModel(layer, arch["vocab_size"])
 
 
-def _history_record(net) -> dict:
-    history = getattr(net, "training_history", None)
-    if history is None:
-        return {}
-    return {"perplexities": [float(p) for p in history], "epoch_seconds": list(history.epoch_seconds),
-            "tokens_per_epoch": history.tokens_per_epoch, "device": history.device,
-            "mode": history.mode, "predictions": dict(history.predictions)}
-
-
 def _restore_history(entry: dict):
     from .history import TrainingHistory
 
-    h = entry.get("history") or {}
-    history = TrainingHistory(h.get("perplexities", ()), h.get("epoch_seconds", ()),
-                              h.get("tokens_per_epoch", 0), h.get("device", ""), h.get("mode", "fast"))
-    history.predictions = dict(h.get("predictions") or entry["measured"]["predictions"])
-    return history
+    return restore_history(entry, TrainingHistory)
 
 
 # ---------------------------------------------------------------------------
@@ -136,7 +108,7 @@ def _entry_for(name, net, vocab, corpus, device, tmp: Path, record) -> dict:
             "framework": "pytorch", "architecture": architecture(net),
             "vocab": list(vocab.idx_to_token),
             "corpus": {"tokens": len(corpus), "sha256": corpus_digest(corpus)},
-            "measured": measure(net, vocab, corpus, device), "history": _history_record(net),
+            "measured": measure(net, vocab, corpus, device), "history": history_record(net),
             "record": dict(record or {}), "run": describe_run(device),
             "saved": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
 
@@ -162,23 +134,7 @@ def save_pretrained(name: str, net, vocab, *, corpus, device=None, folder=None,
     device = device if device is not None else next(net.parameters()).device
     tmp = folder / f".{name}.pt.tmp-{os.getpid()}"
     torch.save(state, tmp)
-    try:
-        entry = _entry_for(name, net, vocab, corpus, device, tmp, record)
-        manifest = read_manifest(folder)
-        manifest[name] = entry
-        total = sum(e["bytes"] for n, e in manifest.items()
-                    if n == name or (folder / e["file"]).exists())
-        if total > MAX_TOTAL_BYTES:
-            raise PretrainedModelError(f"{name}: shipping it would make {folder} hold "
-                                       f"{total / 2**20:.1f} MiB, more than 20 MiB")
-    except BaseException:
-        tmp.unlink()
-        raise
-    tmp.replace(folder / entry["file"])
-    manifest_tmp = folder / f".{MANIFEST}.tmp-{os.getpid()}"
-    manifest_tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    manifest_tmp.replace(folder / MANIFEST)
-    return entry
+    return ship(name, tmp, folder, lambda: _entry_for(name, net, vocab, corpus, device, tmp, record))
 
 
 # ---------------------------------------------------------------------------
@@ -235,20 +191,8 @@ def _print_loaded(name: str, entry: dict, history) -> None:
 def compare_with_pretrained(name: str, net, vocab, *, corpus, device, folder=None) -> str:
     """One line saying how ``net`` compares with the shipped model ``name``: the
     perplexity on the training corpus and whether the greedy predictions are equal."""
-    folder = Path(folder or PRETRAINED_DIR)
-    try:
-        verified_params_file(name, folder)
-    except PretrainedModelError as e:
-        return msg("pretrained.not_compared", name=name, error=e)
-    shipped = read_manifest(folder)[name]
-    if shipped["corpus"]["sha256"] != corpus_digest(corpus):
-        return msg("pretrained.other_corpus", name=name)
-    mine, theirs = measure(net, vocab, corpus, device), shipped["measured"]
-    different = [p for p in PREFIXES if mine["predictions"][p] != theirs["predictions"].get(p)]
-    verdict = msg("pretrained.different", prefixes=different) if different else msg("pretrained.equal")
-    return msg("pretrained.compare", name=name, saved=shipped["saved"], mine=mine["perplexity"],
-               theirs=theirs["perplexity"], diff=mine["perplexity"] - theirs["perplexity"],
-               verdict=verdict)
+    return compare_line(name, Path(folder or PRETRAINED_DIR), HOW_TO_FIX, corpus,
+                              lambda: measure(net, vocab, corpus, device))
 
 
 def save_or_compare_pretrained(name: str, net, vocab, *, corpus, device, folder=None) -> str:
