@@ -66,7 +66,7 @@ def env_value(name: str) -> str:
 
 def add_threads(facts: list, problems: list, runtime) -> None:
     """CPU cores and the OpenMP settings (a problem if MXNet came first and runs on its default)."""
-    facts.append((text("doctor.cores"), str(runtime.available_cores())))
+    facts.append((text("doctor.cores"), f"{runtime.available_cores()} ({runtime.cpu_model()})"))
     names = ("OMP_NUM_THREADS", "GOMP_SPINCOUNT")
     facts.append((text("doctor.threads"), text("doctor.list_sep").join(
         f"{k}={env_value(k)}" + (text("doctor.threads.chosen") if k in runtime.APPLIED_THREADS else "")

@@ -32,6 +32,26 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
+def cpu_model(cpuinfo: str = "/proc/cpuinfo") -> str:
+    """The CPU's model name, e.g. ``'AMD EPYC 7B13'``: on Linux the first ``model name`` line of
+    ``cpuinfo``, elsewhere :func:`platform.processor`; ``'unknown CPU'`` when neither says.
+
+    The run line names it because seeded runs can differ between CPU models: MKL and oneDNN
+    choose their kernels by CPU, and their different roundings grow over many SGD steps.
+    """
+    import platform
+
+    try:
+        with open(cpuinfo, encoding="utf-8", errors="replace") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                if key.strip() == "model name" and value.strip():
+                    return " ".join(value.split())
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
 def configure_threads() -> dict[str, str]:
     """Choose OpenMP thread counts for this machine before MXNet is imported.
 

@@ -75,6 +75,23 @@ def test_describe_run_says_machine_and_mode(monkeypatch):
     assert d2l.describe_run(lang="en").endswith("quick mode")
 
 
+def test_the_run_line_names_the_cpu_model(tmp_path, monkeypatch):
+    """Seeded runs can differ between CPU models, so the run line says which one ran."""
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text("processor\t: 0\nvendor_id\t: GenuineIntel\n"
+                       "model name\t: Intel(R) Xeon(R)   CPU @ 2.20GHz\n\n"
+                       "processor\t: 1\nmodel name\t: Intel(R) Xeon(R)   CPU @ 2.20GHz\n")
+    assert runtime.cpu_model(str(cpuinfo)) == "Intel(R) Xeon(R) CPU @ 2.20GHz"
+    monkeypatch.setattr("platform.processor", lambda: "arm")
+    assert runtime.cpu_model(str(tmp_path / "absent")) == "arm"     # macOS, Windows
+    (tmp_path / "empty").write_text("processor\t: 0\n")
+    monkeypatch.setattr("platform.processor", lambda: "")
+    assert runtime.cpu_model(str(tmp_path / "empty")) == "unknown CPU"
+    monkeypatch.undo()
+    for lang in ("en", "zh"):
+        assert f" {runtime.cpu_model()}" in d2l.describe_run(lang=lang).replace("，", " ")
+
+
 def test_quick_mode_says_its_numbers_differ_from_the_text(monkeypatch):
     monkeypatch.setenv("D2L_BIRNN_LANG", "en")
     monkeypatch.setenv(runtime.QUICK_ENV, "1")

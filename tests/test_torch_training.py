@@ -207,3 +207,6 @@ def test_cost_times_a_step_and_shares_the_core_counts():
 def test_describe_run_names_pytorch():
     line = d2l.describe_run()
     assert f"PyTorch {torch.__version__} on cpu" in line and "mode" in line
+    from d2l_birnn.runtime import cpu_model
+
+    assert f", {cpu_model()}, " in line

@@ -10,7 +10,7 @@ import numpy as np
 import torch
 
 from ..i18n import msg
-from ..runtime import available_cores, mode_name
+from ..runtime import available_cores, cpu_model, mode_name
 
 
 def try_gpu(i: int = 0) -> torch.device:
@@ -54,8 +54,8 @@ def set_seed(seed: int) -> None:
 
 
 def describe_run(device=None) -> str:
-    """One line saying where and how this runs, e.g. ``2026-12-05 21:50 UTC | Linux x86_64,
-    2 CPU cores | PyTorch 2.13.0+cpu on cpu, 2 threads | full mode``."""
+    """One line saying where and how this runs, e.g. ``2026-12-06 08:30 UTC | Linux x86_64,
+    AMD EPYC, 2 CPU cores | PyTorch 2.13.0+cpu on cpu, 2 threads | full mode``."""
     import datetime
     import platform
 
@@ -65,7 +65,8 @@ def describe_run(device=None) -> str:
         where += f" ({torch.cuda.get_device_name(device)})"
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     return msg("runtime.describe_torch", now=now, system=platform.system(),
-               machine=platform.machine(), cores=available_cores(), version=torch.__version__,
+               machine=platform.machine(), cpu=cpu_model(), cores=available_cores(),
+               version=torch.__version__,
                device=where, threads=torch.get_num_threads(),
                omp=os.environ.get("OMP_NUM_THREADS", "unset"),
                mode=msg(f"runtime.mode.{mode_name()}"))
