@@ -6,7 +6,11 @@ import sys
 from pathlib import Path
 
 import pytest
-import tomllib
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python < 3.11: its backport (pyproject's dev extra installs it)
+    import tomli as tomllib
 from packaging.markers import default_environment
 from packaging.requirements import Requirement
 

@@ -70,7 +70,11 @@ import sys
 from pathlib import Path
 
 import nbformat
-import tomllib
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python < 3.11: its backport (pyproject's dev extra installs it)
+    import tomli as tomllib
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import build_slides  # noqa: E402  (its offline assets and exporter are reused)
