@@ -325,23 +325,16 @@ def execute(nb, path: Path, env: dict[str, str], timeout: int = CELL_TIMEOUT):
 
     Cell timings are recorded in each cell's ``metadata.execution``.
     """
-    from colab_replica import poll_in_slices
-    from nbclient import NotebookClient
-
-    class Client(NotebookClient):
-        # The nbclient wait (README): a reply already there can go unnoticed until the whole
-        # cell timeout; polling the shell channel in 1 s slices bounds that to a second.
-        async def async_start_new_kernel_client(self):
-            kc = await super().async_start_new_kernel_client()
-            kc.shell_channel.get_msg = poll_in_slices(kc.shell_channel.get_msg)
-            return kc
+    # The nbclient wait (README): a reply already there can go unnoticed until the whole cell
+    # timeout; the replica's client polls the shell channel in 1 s slices, bounding that to a second.
+    from colab_replica import polling_client
 
     run = copy.deepcopy(nb)
     svg = nbformat.v4.new_code_cell(DECK_KERNEL_SETUP)
     run.cells.insert(0, svg)
     with environment(env):
-        Client(run, timeout=timeout, kernel_name="python3", record_timing=True,
-               resources={"metadata": {"path": str(path.parent)}}).execute()
+        polling_client()(run, timeout=timeout, kernel_name="python3", record_timing=True,
+                         resources={"metadata": {"path": str(path.parent)}}).execute()
     run.cells.pop(0)
     return run
 

@@ -249,6 +249,20 @@ def poll_in_slices(get_msg, slice_seconds: float = POLL_SLICE):
     return sliced
 
 
+def polling_client():
+    """nbclient's ``NotebookClient`` class with its shell channel polled in slices
+    (:func:`poll_in_slices`), for every notebook run here and in the lecture-deck build."""
+    from nbclient import NotebookClient
+
+    class PollingClient(NotebookClient):
+        async def async_start_new_kernel_client(self):
+            kc = await super().async_start_new_kernel_client()
+            kc.shell_channel.get_msg = poll_in_slices(kc.shell_channel.get_msg)
+            return kc
+
+    return PollingClient
+
+
 def execute(notebook: Path, out: Path, timeout: int) -> int:
     """Run one notebook with nbclient in this (the replica's) Python; save the executed copy.
 
@@ -256,17 +270,10 @@ def execute(notebook: Path, out: Path, timeout: int) -> int:
     in a cell raises nbclient's CellExecutionError).
     """
     import nbformat
-    from nbclient import NotebookClient
     from nbclient.exceptions import CellTimeoutError
 
-    class Client(NotebookClient):
-        async def async_start_new_kernel_client(self):
-            kc = await super().async_start_new_kernel_client()
-            kc.shell_channel.get_msg = poll_in_slices(kc.shell_channel.get_msg)
-            return kc
-
     nb = nbformat.read(notebook, as_version=4)
-    client = Client(nb, timeout=timeout, kernel_name=KERNEL,
+    client = polling_client()(nb, timeout=timeout, kernel_name=KERNEL,
                     resources={"metadata": {"path": str(notebook.parent)}})
     try:
         client.execute()
