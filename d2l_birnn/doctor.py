@@ -64,9 +64,16 @@ def env_value(name: str) -> str:
     return os.environ.get(name, text("doctor.unset"))
 
 
+def add_cores(facts: list) -> None:
+    """The CPU cores this process may use, and the CPU model (seeded runs depend on it)."""
+    from d2l_birnn import runtime
+
+    facts.append((text("doctor.cores"), f"{runtime.available_cores()} ({runtime.cpu_model()})"))
+
+
 def add_threads(facts: list, problems: list, runtime) -> None:
     """CPU cores and the OpenMP settings (a problem if MXNet came first and runs on its default)."""
-    facts.append((text("doctor.cores"), f"{runtime.available_cores()} ({runtime.cpu_model()})"))
+    add_cores(facts)
     names = ("OMP_NUM_THREADS", "GOMP_SPINCOUNT")
     facts.append((text("doctor.threads"), text("doctor.list_sep").join(
         f"{k}={env_value(k)}" + (text("doctor.threads.chosen") if k in runtime.APPLIED_THREADS else "")

@@ -176,7 +176,7 @@ def compare_with_pretrained(name: str, net, vocab, *, corpus, device, folder=Non
     """One line saying how ``net`` compares with the shipped model ``name``: the
     perplexity on the training corpus and whether the greedy predictions are equal."""
     return compare_line(name, Path(folder or PRETRAINED_DIR), HOW_TO_FIX, corpus,
-                              lambda: measure(net, vocab, corpus, device))
+                        lambda: measure(net, vocab, corpus, device))
 
 
 def save_or_compare_pretrained(name: str, net, vocab, *, corpus, device, folder=None) -> str | None:

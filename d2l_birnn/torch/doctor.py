@@ -20,7 +20,7 @@ def collect() -> tuple[list[tuple[str, str]], list[str]]:
     """Return (facts as (name, value) rows, problems as one fix-it line each)."""
     import numpy
 
-    from .. import data, runtime
+    from .. import data
 
     facts: list[tuple[str, str]] = [
         (msg("doctor.python"), f"{platform.python_version()} ({sys.executable})"),
@@ -35,7 +35,7 @@ def collect() -> tuple[list[tuple[str, str]], list[str]]:
         facts.append((msg("doctor.torch"), msg("doctor.mxnet.build", version=torch.__version__,
                                                build=build)))
         facts.append((msg("doctor.torch.gpus"), str(torch.cuda.device_count())))
-        facts.append((msg("doctor.cores"), f"{runtime.available_cores()} ({runtime.cpu_model()})"))
+        _core.add_cores(facts)
         facts.append((msg("doctor.threads"), msg("doctor.torch.threads",
                                                  threads=torch.get_num_threads(),
                                                  omp=os.environ.get("OMP_NUM_THREADS",
